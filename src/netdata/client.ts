@@ -37,6 +37,8 @@ const NO_SUCH_NODE = 'This netdata does not maintain a database for host';
  */
 export class NetdataClient {
   private readonly baseUrl: string;
+  /** `baseUrl` as messages show it: any credentials of a proxy in front of the agent removed. */
+  private readonly shownBaseUrl: string;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
   private readonly http: AxiosInstance;
@@ -44,6 +46,7 @@ export class NetdataClient {
 
   constructor(options: NetdataClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.shownBaseUrl = safeUrl(this.baseUrl).replace(/\/$/, '');
     this.timeoutMs = options.timeoutMs;
     this.logger = options.logger;
 
@@ -174,7 +177,7 @@ export class NetdataClient {
     }
     if (status === 404 && text.startsWith(NO_SUCH_NODE)) {
       return new NetdataError(
-        `Netdata at ${this.baseUrl} holds no node named "${context.node ?? ''}" (${shown}); check netdata.nodes against mirrored_hosts in /api/v1/info`,
+        `Netdata at ${this.shownBaseUrl} holds no node named "${context.node ?? ''}" (${shown}); check netdata.nodes against mirrored_hosts in /api/v1/info`,
         { kind: 'http_error', url: shown, status },
       );
     }
@@ -190,7 +193,7 @@ export class NetdataClient {
     const detail = error instanceof Error ? error.message : String(error);
 
     const messages: Record<NetdataErrorKind, string> = {
-      connection_refused: `Netdata at ${safeUrl(this.baseUrl)} refused the connection; is the agent running and is netdata.url right?`,
+      connection_refused: `Netdata at ${this.shownBaseUrl} refused the connection; is the agent running and is netdata.url right?`,
       timeout: `Netdata did not answer ${shown} within ${this.timeoutMs} ms; is the agent overloaded, or is netdata.timeout too short?`,
       network: `Could not reach Netdata at ${shown} (${detail}); check netdata.url and the network between the bridge and the agent`,
       chart_not_found: detail,
