@@ -43,14 +43,18 @@ function assertSqliteOrEmpty(path: string): void {
     throw unwritable(path, error);
   }
 
+  let read: number;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
   try {
-    const header = Buffer.alloc(SQLITE_HEADER.length);
-    const read = fs.readSync(handle, header, 0, header.length, 0);
-    if (read > 0 && !header.subarray(0, read).equals(SQLITE_HEADER)) {
-      throw notSqlite(path);
-    }
+    read = fs.readSync(handle, header, 0, header.length, 0);
+  } catch (error) {
+    throw unwritable(path, error);
   } finally {
     fs.closeSync(handle);
+  }
+
+  if (read > 0 && !header.subarray(0, read).equals(SQLITE_HEADER)) {
+    throw notSqlite(path);
   }
 }
 
