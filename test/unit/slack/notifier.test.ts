@@ -80,6 +80,8 @@ describe('SlackNotifier against the fake Slack', () => {
     slack = await startFakeSlack({
       botToken: TOKEN,
       channels: [{ id: CHANNEL, name: 'alerts', isMember: true }],
+      // Message timestamps follow the episode, not the machine's clock.
+      clock: () => START + 30_000,
     });
     logged = [];
     const stream = new PassThrough();
