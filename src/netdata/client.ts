@@ -213,13 +213,18 @@ export class NetdataClient {
     started: number,
     failure?: NetdataError,
   ): void {
-    const ms = Math.round(performance.now() - started);
-    this.logger.debug('netdata request', {
-      event: 'netdata.request',
+    const fields = {
       ...context,
       status,
-      ms,
-      ...(failure ? { kind: failure.kind, url: failure.url } : {}),
+      ms: Math.round(performance.now() - started),
+      kind: failure?.kind,
+      url: failure?.url,
+    };
+    // Unset fields are left out rather than printed as `undefined` by the pretty format.
+    const present = Object.entries(fields).filter(([, value]) => value !== undefined);
+    this.logger.debug('netdata request', {
+      event: 'netdata.request',
+      ...Object.fromEntries(present),
     });
   }
 }

@@ -254,3 +254,25 @@ describe('NetdataClient.fetchChart', () => {
     ]);
   });
 });
+
+describe('NetdataClient request log', () => {
+  it('adds the failure kind and URL to the debug line of a failed request', async () => {
+    const { logger, lines } = capturingLogger();
+    const logged = new NetdataClient({ baseUrl: BASE, timeoutMs: 2000, logger });
+    nock(BASE).get('/api/v1/info').reply(503, 'busy');
+
+    await expect(logged.getInfo()).rejects.toMatchObject({ kind: 'http_error', status: 503 });
+    logged.close();
+
+    const [line, ...rest] = lines();
+    expect(rest).toEqual([]);
+    expect(line).toMatchObject({
+      level: 'debug',
+      event: 'netdata.request',
+      status: 503,
+      kind: 'http_error',
+      url: `${BASE}/api/v1/info`,
+    });
+    expect(line).not.toHaveProperty('node');
+  });
+});
