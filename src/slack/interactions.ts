@@ -67,7 +67,7 @@ export function registerAlertActions(app: App, options: AlertActionsOptions): vo
         } catch (error) {
           options.logger.error('could not record a button click', {
             event: 'slack.action_failed',
-            key: options.store.getEpisode(click.episodeId)?.identity.key,
+            key: keyOf(click.episodeId, options.store),
             episode: click.episodeId,
             user: click.userId,
             error: error instanceof Error ? error.message : String(error),
@@ -87,7 +87,7 @@ async function handleClick(click: Click, options: AlertActionsOptions): Promise<
   if (!(await options.permissions.isAllowed(click.userId))) {
     options.logger.warn('refused a click from a user not on the allow list', {
       event: 'slack.action_refused',
-      key: options.store.getEpisode(click.episodeId)?.identity.key,
+      key: keyOf(click.episodeId, options.store),
       episode: click.episodeId,
       user: click.userId,
       action: click.change,
@@ -165,5 +165,14 @@ async function tellUser(click: Click, text: string, options: AlertActionsOptions
       user: click.userId,
       error: error instanceof Error ? error.message : String(error),
     });
+  }
+}
+
+/** The alert key for log lines; undefined when the store cannot say (it may be what failed). */
+function keyOf(episodeId: string, store: AlertStore): string | undefined {
+  try {
+    return store.getEpisode(episodeId)?.identity.key;
+  } catch {
+    return undefined;
   }
 }

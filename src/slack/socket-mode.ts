@@ -20,7 +20,7 @@ export interface SocketModeReceiverOptions {
  * be doubled.
  */
 export function createSocketModeReceiver(options: SocketModeReceiverOptions): SocketModeReceiver {
-  return new SocketModeReceiver({
+  return new ClosingSocketModeReceiver({
     appToken: options.appToken,
     logger: options.logger,
     autoReconnectEnabled: options.autoReconnect ?? true,
@@ -32,4 +32,15 @@ export function createSocketModeReceiver(options: SocketModeReceiverOptions): So
       },
     },
   });
+}
+
+/**
+ * Bolt's `stop()` starts the close handshake and returns at once; this one resolves only when
+ * the socket is closed, so a daemon shutting down does not leave a connection (and its timers)
+ * behind.
+ */
+class ClosingSocketModeReceiver extends SocketModeReceiver {
+  override async stop(): Promise<void> {
+    await this.client.disconnect();
+  }
 }
