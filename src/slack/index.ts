@@ -22,3 +22,8 @@ export {
 export { sparkline } from './sparkline';
 export { ALERT_EVENT_TYPE, SlackNotifier, type SlackNotifierOptions } from './notifier';
 export { checkSlackSetup, type SlackSetup } from './startup';
+export { createSlackApp, type SlackApp, type SlackAppOptions } from './app';
+export { registerAlertActions, type AlertActionsOptions, type SenderKick } from './interactions';
+export { createPermissions, type Permissions, type ListGroupMembers } from './permissions';
+export { SLACK_EVENTS_PATH, SlackHttpReceiver } from './receiver';
+export { verifySlackRequest, type VerifyFailure, type VerifyResult } from './verify';
