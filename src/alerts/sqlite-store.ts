@@ -5,6 +5,7 @@ import { createSilentLogger } from '../logging/logger';
 import { EpisodeWriter } from './episode-writer';
 import { describeError, StoreError } from './errors';
 import { openDatabase } from './store-open';
+import { SCHEMA_VERSION } from './store-schema';
 import type { EpisodeRow } from './store-rows';
 import { toEpisode, toStoredAlert } from './store-rows';
 import type { Statements } from './store-statements';
@@ -50,13 +51,11 @@ export class SqliteAlertStore implements AlertStore {
 
   /** Opens or creates the state file (and its folder); throws StoreError naming `state.path`. */
   static open(path: string, options: SqliteAlertStoreOptions = {}): SqliteAlertStore {
+    const logger = options.logger ?? createSilentLogger();
     const db = openDatabase(path);
-    return new SqliteAlertStore(
-      db,
-      path,
-      options.clock ?? Date.now,
-      options.logger ?? createSilentLogger(),
-    );
+    logger.info('state store opened', { event: 'store.opened', path, schema: SCHEMA_VERSION });
+
+    return new SqliteAlertStore(db, path, options.clock ?? Date.now, logger);
   }
 
   getAlert(key: string): StoredAlert | undefined {
