@@ -5,7 +5,7 @@ import { SqliteAlertStore } from '../../../src/alerts/sqlite-store';
 import type { BridgeConfig } from '../../../src/config/types';
 import { HttpServer } from '../../../src/http/server';
 import { createLogger } from '../../../src/logging/logger';
-import { createSlackApp, type SlackApp } from '../../../src/slack/app';
+import { createBoltLogger, createSlackApp, type SlackApp } from '../../../src/slack/app';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
 import { blockActionsPayload, interactivityBody, signSlackBody } from '../../support/sign-slack';
 import { CPU, moved, removeTempDirs, tempDir } from '../alerts/helpers';
@@ -286,5 +286,26 @@ describe('Slack interactions over HTTP', () => {
     expect(harness.logs().length).toBeGreaterThan(0);
     expect(harness.rawLogs()).not.toContain(SIGNING_SECRET);
     expect(harness.rawLogs()).not.toContain(BOT_TOKEN);
+  });
+});
+
+describe('Bolt log lines', () => {
+  it('mask secrets that Bolt quotes', async () => {
+    const stream = new PassThrough();
+    let written = '';
+    stream.on('data', (chunk: Buffer) => (written += chunk.toString('utf8')));
+    const boltLogger = createBoltLogger(createLogger({ level: 'debug', format: 'json', stream }), [
+      BOT_TOKEN,
+      SIGNING_SECRET,
+      '',
+    ]);
+
+    boltLogger.error(`auth failed for ${BOT_TOKEN}`, { secret: SIGNING_SECRET });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(written).toContain('"event":"slack.bolt"');
+    expect(written).toContain('auth failed for [secret]');
+    expect(written).not.toContain(BOT_TOKEN);
+    expect(written).not.toContain(SIGNING_SECRET);
   });
 });
