@@ -17,4 +17,22 @@ export default tseslint.config(
     files: ['src/cli.ts', 'src/bench/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Plain Node scripts run by CI and the container's health check.
+    files: ['scripts/**/*.js', '*.config.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        AbortSignal: 'readonly',
+        console: 'readonly',
+        fetch: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        require: 'readonly',
+        setTimeout: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

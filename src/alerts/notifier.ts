@@ -23,5 +23,8 @@ export type DeliveryResult =
 export interface Notifier {
   readonly name: string;
   /** Called once a message ref is known, before thread replies, so a crash cannot double a post. */
-  deliver(request: DeliveryRequest, onPosted: (message: MessageRef) => void): Promise<DeliveryResult>;
+  deliver(
+    request: DeliveryRequest,
+    onPosted: (message: MessageRef) => void,
+  ): Promise<DeliveryResult>;
 }

@@ -36,7 +36,13 @@ export interface MessageRef {
 }
 
 export type TimelineEvent =
-  | { kind: 'transition'; from: Severity; to: Severity; value: number; threshold: number | undefined }
+  | {
+      kind: 'transition';
+      from: Severity;
+      to: Severity;
+      value: number;
+      threshold: number | undefined;
+    }
   | { kind: 'acknowledged'; user: string }
   | { kind: 'unacknowledged'; user: string }
   /** The rule was removed from the config; the episode was closed without a clear sample. */

@@ -25,7 +25,10 @@ export function createLogger(options: LoggerOptions): Logger {
           winston.format.timestamp({ format: 'HH:mm:ss' }),
           winston.format.printf(({ timestamp, level, message, event, ...fields }) => {
             const rest = Object.entries(fields)
-              .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+              .map(
+                ([name, value]) =>
+                  `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+              )
               .join(' ');
             return `${String(timestamp)} ${level.padEnd(5)} ${String(event ?? '')} ${String(message)} ${rest}`.trimEnd();
           }),
