@@ -134,8 +134,9 @@ function readCharts(context: FieldContext): string[] {
     return list as string[];
   }
 
+  const found = value === undefined ? 'missing' : `${showValue(value)} is not a chart`;
   context.problems.push(
-    `${context.path}.chart: ${showValue(value)} is not a chart; expected a chart id (system.cpu), a glob (net.*) or a list of them`,
+    `${context.path}.chart: ${found}; expected a chart id (system.cpu), a glob (net.*) or a list of them`,
   );
   return [];
 }

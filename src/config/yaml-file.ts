@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 
 import { ConfigError } from './errors';
@@ -18,8 +19,10 @@ export function readYamlFile(file: string): ConfigDocument {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`;
-    throw new ConfigError([`${file}: config file ${reason}; check the path given with --config`], {
+      code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'unknown error'})`;
+    // The absolute path, because a daemon's working directory is rarely the operator's.
+    const where = path.resolve(file);
+    throw new ConfigError([`${where}: ${reason}; check the config file path (--config)`], {
       cause: error,
     });
   }
