@@ -45,18 +45,8 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
 
   const problems: string[] = [];
   const document = keepKnownKeys(mergeConfig(defaults, user) as ConfigDocument, problems);
-  const config = createConvict(env);
-  const { rules: ruleMap, ...sections } = document;
-  config.load(sections);
-  // convict's load walks into any map whose format is not its built-in `object`, and fails on
-  // the rule map; set() stores it as one value.
-  config.set('rules', (ruleMap ?? {}) as RawSettings['rules']);
-  problems.push(...validateSettings(config, env));
-  if (problems.length === 0) {
-    validateStrictly(config);
-  }
+  const settings = readSettings(document, env, problems);
 
-  const settings = config.getProperties();
   const rules = isPlainObject(settings.rules) ? validateRules(settings.rules) : undefined;
   problems.push(...(rules?.problems ?? []), ...checkSlackMode(settings.slack));
   if (problems.length > 0 || !rules) {
@@ -64,6 +54,25 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
   }
 
   return toBridgeConfig(settings, rules.rules);
+}
+
+/** Runs the document and the environment through convict; adds what is wrong to `problems`. */
+function readSettings(
+  document: ConfigDocument,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): RawSettings {
+  const config = createConvict(env);
+  const { rules, ...sections } = document;
+  config.load(sections);
+  // convict's load walks into any map whose format is not its built-in `object`, and fails on
+  // the rule map; set() stores it as one value.
+  config.set('rules', (rules ?? {}) as RawSettings['rules']);
+
+  const found = validateSettings(config, env);
+  problems.push(...(found.length > 0 ? found : validateStrictly(config)));
+
+  return config.getProperties();
 }
 
 /**
@@ -138,10 +147,11 @@ function validateSettings(config: convict.Config<RawSettings>, env: NodeJS.Proce
  * Convict's own strict validation, after ours has passed: it should find nothing, and is kept
  * so that a key added to the schema without a matching check still cannot slip through.
  */
-function validateStrictly(config: convict.Config<RawSettings>): void {
+function validateStrictly(config: convict.Config<RawSettings>): string[] {
   try {
     config.validate({ allowed: 'strict' });
+    return [];
   } catch (error) {
-    throw new ConfigError((error as Error).message.split('\n'), { cause: error });
+    return (error as Error).message.split('\n');
   }
 }
