@@ -1,0 +1,113 @@
+import type { DaemonProcess } from '../support/daemon-process';
+import type { FakeMessage } from '../support/fake-slack';
+import {
+  CHANNEL,
+  CPU_KEY,
+  buttonsOf,
+  colourOf,
+  episodeIdOf,
+  isTransition,
+  postClick,
+  shownText,
+  startDaemon,
+  startStack,
+  topLevel,
+  waitForLine,
+  waitUntil,
+  type Stack,
+} from './harness';
+
+/**
+ * Story: "Slack: rich alerts with Acknowledge", in HTTP mode. The built daemon polls a Netdata
+ * stand-in, posts to a Slack stand-in and receives signed clicks on POST /slack/events.
+ */
+describe('Slack alerts in HTTP mode', () => {
+  let stack: Stack;
+  let daemon: DaemonProcess;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    daemon = await startDaemon(stack);
+  });
+
+  afterAll(async () => {
+    await daemon?.stop();
+    await stack?.close();
+  });
+
+  const only = (): FakeMessage => {
+    const [message] = topLevel(stack.slack);
+    if (message === undefined) throw new Error('no alert message in the channel');
+    return message;
+  };
+
+  it('posts one message per episode, acknowledges signed clicks only, and resolves in place', async () => {
+    stack.netdata.setCpu(95);
+    await waitForLine(daemon, isTransition(CPU_KEY, 'critical'), 'cpu turns critical');
+    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', daemon);
+
+    const posted = only();
+    const episodeId = episodeIdOf(posted);
+    expect(posted.metadata).toEqual({
+      event_type: 'netdata_bridge_alert',
+      event_payload: { episode_id: episodeId, key: CPU_KEY },
+    });
+    expect(colourOf(posted)).toBe('#d72b3f');
+    expect(shownText(posted)).toContain('Critical: CPU utilization');
+    expect(buttonsOf(posted)).toContainEqual(
+      expect.objectContaining({ action_id: 'alert_ack', value: episodeId }),
+    );
+
+    const click = { episodeId, messageTs: posted.ts, userId: 'U0ALICE' };
+    const forged = await postClick(stack, { ...click, secret: 'not-the-signing-secret' });
+    const stale = await postClick(stack, { ...click, signedAt: Date.now() - 6 * 60_000 });
+    expect(forged.status).toBe(401);
+    expect(stale.status).toBe(401);
+    expect(daemon.events('slack.request_rejected').map((line) => line.reason)).toEqual([
+      'bad_signature',
+      'stale_timestamp',
+    ]);
+    expect(daemon.events('alert.acknowledged')).toEqual([]);
+    expect(only().edited).toBeUndefined();
+
+    const signed = await postClick(stack, click);
+    expect(signed.status).toBe(200);
+    await waitUntil(
+      () => shownText(only()).includes('Acknowledged by <@U0ALICE>'),
+      'the message shows the acknowledgement',
+      daemon,
+    );
+    expect(only().ts).toBe(posted.ts);
+    expect(buttonsOf(only())).toContainEqual(
+      expect.objectContaining({ action_id: 'alert_unack', value: episodeId }),
+    );
+    expect(buttonsOf(only()).map((button) => button.action_id)).not.toContain('alert_ack');
+    expect(daemon.events('alert.acknowledged')).toContainEqual(
+      expect.objectContaining({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId }),
+    );
+
+    stack.netdata.setCpu(5);
+    await waitForLine(daemon, isTransition(CPU_KEY, 'clear'), 'cpu clears');
+    await waitUntil(
+      () => colourOf(only()) === '#2eb67d' && thread(posted.ts).includes('resolved'),
+      'the same message turns resolved and the thread tells the clear',
+      daemon,
+    );
+
+    expect(only().ts).toBe(posted.ts);
+    expect(shownText(only())).toContain('Resolved');
+    expect(shownText(only())).toContain('Acknowledged by <@U0ALICE>');
+    expect(buttonsOf(only()).map((button) => button.action_id)).not.toContain('alert_unack');
+    expect(thread(posted.ts)).toMatch(/acknowledged by <@U0ALICE>/);
+    expect(thread(posted.ts)).toMatch(/resolved after \d+ s at 5 %/);
+    expect(topLevel(stack.slack)).toHaveLength(1);
+  }, 90_000);
+
+  /** The thread under `ts`, all replies joined. */
+  function thread(ts: string): string {
+    return stack.slack
+      .replies(CHANNEL, ts)
+      .map((reply) => reply.text ?? '')
+      .join('\n');
+  }
+});
