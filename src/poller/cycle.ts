@@ -86,6 +86,7 @@ export class PollCycle {
     };
     const result = evaluateCycle(plan.fetches, outcomes, previous, unreachable, now);
     this.reportAbsent(result);
+    this.reportMissingDimensions(result);
 
     const episodes = store.applyEvaluations(result.evaluated);
     this.logTransitions(result.evaluated);
@@ -156,6 +157,26 @@ export class PollCycle {
         rule: identity.rule,
         chart: identity.instance,
         reason: 'the agent has no such chart (HTTP 404)',
+      });
+    }
+  }
+
+  /**
+   * A sample without a dimension the rule names gives no value, so the alert keeps its state;
+   * said once per alert, since a typo in `dimensions` would otherwise go unnoticed.
+   */
+  private reportMissingDimensions(result: CycleEvaluation): void {
+    for (const missing of result.missingDimensions) {
+      const id = `dimensions:${missing.key}`;
+      if (this.reportedAbsent.has(id)) {
+        continue;
+      }
+      this.reportedAbsent.add(id);
+      this.deps.logger.warn('the chart has no value for dimensions the rule names', {
+        event: 'rule.dimensions_missing',
+        key: missing.key,
+        chart: missing.chart,
+        dimensions: missing.dimensions,
       });
     }
   }

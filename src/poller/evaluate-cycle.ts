@@ -14,8 +14,16 @@ export const UNREACHABLE_TITLE = 'Netdata agent not answering';
 /** What one request of the cycle gave: a sample, or the error the client classified. */
 export type FetchOutcome = ChartSample | NetdataError;
 
+/** An alert whose sample lacked dimensions the rule names (or held gaps in them). */
+export interface MissingDimensions {
+  key: string;
+  chart: string;
+  dimensions: string[];
+}
+
 export interface CycleEvaluation {
   evaluated: EvaluatedAlert[];
+  missingDimensions: MissingDimensions[];
   /** Alerts whose chart the node does not have (HTTP 404): the rule does not apply there. */
   absent: RuleBinding[];
   /** Nodes for which every request failed for a reason other than a missing chart. */
@@ -40,6 +48,7 @@ export function evaluateCycle(
   now: number,
 ): CycleEvaluation {
   const evaluated: EvaluatedAlert[] = [];
+  const missingDimensions: MissingDimensions[] = [];
   const absent: RuleBinding[] = [];
   const nodeAnswered = new Map<string, boolean>();
 
@@ -55,9 +64,18 @@ export function evaluateCycle(
       return;
     }
 
+    const sample = failed ? undefined : outcome;
     for (const binding of fetch.bindings) {
-      const sample = failed ? undefined : outcome;
-      const result = evaluateBinding(binding, sample, previous.get(binding.identity.key), now);
+      const reduced = sample
+        ? reduceSample(sample, binding.rule.dimensions, binding.rule.percentOf)
+        : { value: undefined, missing: [] };
+      if (reduced.missing.length > 0) {
+        const { key } = binding.identity;
+        missingDimensions.push({ key, chart: fetch.chart, dimensions: reduced.missing });
+      }
+
+      const stored = previous.get(binding.identity.key);
+      const result = evaluateBinding(binding, reduced.value, stored, now);
       if (result) {
         evaluated.push(result);
       }
@@ -67,7 +85,7 @@ export function evaluateCycle(
   const failedNodes = [...nodeAnswered].filter(([, answered]) => !answered).map(([node]) => node);
   const nodes = [...nodeAnswered.keys(), ...orphanedUnreachable(previous, nodeAnswered)];
   evaluated.push(...evaluateUnreachable(nodes, new Set(failedNodes), previous, unreachable, now));
-  return { evaluated, absent, failedNodes };
+  return { evaluated, missingDimensions, absent, failedNodes };
 }
 
 /**
@@ -90,12 +108,11 @@ function orphanedUnreachable(
 
 function evaluateBinding(
   binding: RuleBinding,
-  sample: ChartSample | undefined,
+  value: number | undefined,
   stored: StoredAlert | undefined,
   now: number,
 ): EvaluatedAlert | undefined {
   const { rule, identity } = binding;
-  const value = sample ? reduceSample(sample, rule.dimensions, rule.percentOf).value : undefined;
 
   // An alert that never had a sample is not worth a row until it has one.
   if (value === undefined && !stored) {

@@ -262,3 +262,36 @@ describe('PollCycle', () => {
     expect(netdata.requests).toEqual([]);
   });
 });
+
+describe('PollCycle with a misnamed dimension', () => {
+  it('keeps the alert unevaluated and says once which dimensions are missing', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'bridge-cycle-'));
+    const store = SqliteAlertStore.open(path.join(folder, 'state.sqlite'));
+    const logs: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const netdata = new ScriptedNetdata([{ name: 'vm', local: true }], ['system.cpu']);
+    netdata.answer = () => fixtureSample('data-system.cpu-under-load-jsonwrap.json', 'system.cpu');
+    const cycle = new PollCycle({
+      netdata,
+      store,
+      logger: createLogger({ level: 'info', format: 'json', stream }),
+      clock: () => 1_000,
+    });
+    const rule = { ...cpuRule, dimensions: ['user', 'usr'] };
+
+    await cycle.run(configWith([rule]));
+    await cycle.run(configWith([rule]));
+
+    expect(store.getAlert('vm/cpu/system.cpu')).toBeUndefined();
+    expect(logs.filter((line) => line.event === 'rule.dimensions_missing')).toEqual([
+      expect.objectContaining({ key: 'vm/cpu/system.cpu', dimensions: ['usr'] }),
+    ]);
+    store.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+});
