@@ -34,7 +34,7 @@ export function parsePrometheusText(text: string): Exposition {
       readLine(line, exposition);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`line ${index + 1}: ${reason}: ${JSON.stringify(line)}`);
+      throw new Error(`line ${index + 1}: ${reason}: ${JSON.stringify(line)}`, { cause: error });
     }
   });
 
