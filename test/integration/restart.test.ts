@@ -1,0 +1,136 @@
+import type { DaemonProcess } from '../support/daemon-process';
+import type { FakeMessage } from '../support/fake-slack';
+import {
+  CHANNEL,
+  CPU_KEY,
+  buttonsOf,
+  colourOf,
+  episodeIdOf,
+  isTransition,
+  postClick,
+  shownText,
+  startDaemon,
+  startStack,
+  topLevel,
+  waitForLine,
+  waitUntil,
+  type Stack,
+} from './harness';
+
+/**
+ * Story: "Durable alert state: restarts lose nothing and double nothing". The daemon is killed
+ * without warning (SIGKILL: no shutdown code runs) and started again on the same state file.
+ */
+describe('a daemon killed and started again on the same state file', () => {
+  let stack: Stack;
+  let first: DaemonProcess | undefined;
+  let second: DaemonProcess | undefined;
+
+  beforeEach(async () => {
+    stack = await startStack();
+  });
+
+  afterEach(async () => {
+    await first?.stop('SIGKILL');
+    await second?.stop();
+    await stack?.close();
+    first = undefined;
+    second = undefined;
+  });
+
+  const only = (): FakeMessage => {
+    const [message] = topLevel(stack.slack);
+    if (message === undefined) throw new Error('no alert message in the channel');
+    return message;
+  };
+
+  const ephemeralTo = (user: string): string[] =>
+    stack.slack
+      .messages(CHANNEL)
+      .filter((message) => message.ephemeralUser === user)
+      .map((message) => message.text ?? '');
+
+  it('keeps the episode, its message and its acknowledgement, and clears the original message', async () => {
+    first = await startDaemon(stack);
+    stack.netdata.setCpu(95);
+    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', first);
+    const posted = only();
+    const episodeId = episodeIdOf(posted);
+    const click = { episodeId, messageTs: posted.ts };
+    expect((await postClick(stack, { ...click, userId: 'U0ALICE' })).status).toBe(200);
+    await waitUntil(
+      () => shownText(only()).includes('Acknowledged by <@U0ALICE>'),
+      'the message shows the acknowledgement',
+      first,
+    );
+
+    await first.stop('SIGKILL');
+    second = await startDaemon(stack);
+    await second.waitForMore((line) => line.event === 'cycle.completed', 3, 'three cycles');
+
+    // The alert stayed critical across the restart: no transition, no second post.
+    expect(second.events('alert.transition')).toEqual([]);
+    expect(topLevel(stack.slack)).toHaveLength(1);
+    expect(shownText(only())).toContain('Acknowledged by <@U0ALICE>');
+
+    // The store still knows who acknowledged: a second click changes nothing and says why.
+    expect((await postClick(stack, { ...click, userId: 'U0BOB' })).status).toBe(200);
+    await waitUntil(
+      () =>
+        ephemeralTo('U0BOB').some((text) => text.includes('Already acknowledged by <@U0ALICE>')),
+      'the second click is told who acknowledged before the restart',
+      second,
+    );
+
+    // The buttons of the message posted before the restart still work.
+    const unack = { ...click, userId: 'U0ALICE', actionId: 'alert_unack' };
+    expect((await postClick(stack, unack)).status).toBe(200);
+    await waitUntil(
+      () => buttonsOf(only()).some((button) => button.action_id === 'alert_ack'),
+      'the message offers Acknowledge again',
+      second,
+    );
+    expect(second.events('alert.unacknowledged')).toContainEqual(
+      expect.objectContaining({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId }),
+    );
+
+    stack.netdata.setCpu(5);
+    await waitForLine(second, isTransition(CPU_KEY, 'clear'), 'cpu clears');
+    await waitUntil(() => colourOf(only()) === '#2eb67d', 'the message turns resolved', second);
+    expect(only().ts).toBe(posted.ts);
+    expect(shownText(only())).toContain('Resolved');
+    expect(topLevel(stack.slack)).toHaveLength(1);
+  }, 120_000);
+
+  it('shows an acknowledgement recorded while Slack was down, after a kill before its update', async () => {
+    first = await startDaemon(stack);
+    stack.netdata.setCpu(95);
+    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', first);
+    const posted = only();
+    const episodeId = episodeIdOf(posted);
+
+    stack.slack.setDown(true);
+    const fromLine = first.lines.length;
+    const click = { episodeId, messageTs: posted.ts, userId: 'U0ALICE' };
+    expect((await postClick(stack, click)).status).toBe(200);
+    await waitForLine(
+      first,
+      (line) => line.event === 'notification.retry' && line.key === CPU_KEY,
+      'the update after the click fails',
+      fromLine,
+    );
+    expect(shownText(only())).not.toContain('Acknowledged by');
+
+    await first.stop('SIGKILL');
+    stack.slack.setDown(false);
+    second = await startDaemon(stack);
+
+    await waitUntil(
+      () => shownText(only()).includes('Acknowledged by <@U0ALICE>'),
+      'the message shows the acknowledgement recorded before the kill',
+      second,
+    );
+    expect(only().ts).toBe(posted.ts);
+    expect(topLevel(stack.slack)).toHaveLength(1);
+  }, 120_000);
+});
