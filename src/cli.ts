@@ -54,6 +54,14 @@ async function run(file: string | undefined): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   process.on('SIGHUP', () => daemon.reload());
+  // Every I/O edge turns its failures into values; should one slip through, it is logged
+  // rather than allowed to stop the alerting of every other node.
+  process.on('unhandledRejection', (reason) => {
+    daemon.logger.error('unhandled rejection', {
+      event: 'daemon.unhandled_rejection',
+      error: String(reason),
+    });
+  });
   await stopped;
   return 0;
 }
