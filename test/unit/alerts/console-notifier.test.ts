@@ -48,10 +48,13 @@ describe('ConsoleNotifier', () => {
       acknowledgement: { user: 'U1', at: 60_000 },
     } as Episode;
 
-    const result = await notifier.deliver(
-      { episode, unposted, recentValues: [], chartUrl: undefined, now: 120_000 },
-      () => undefined,
-    );
+    const result = await notifier.deliver({
+      episode,
+      unposted,
+      recentValues: [],
+      chartUrl: undefined,
+      now: 120_000,
+    });
 
     expect(result).toEqual({ ok: true, message: undefined, postedSeqs: [1, 2, 3] });
     expect(lines).toEqual([
