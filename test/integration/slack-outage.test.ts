@@ -1,0 +1,79 @@
+import type { DaemonProcess } from '../support/daemon-process';
+import {
+  CHANNEL,
+  CPU_KEY,
+  colourOf,
+  episodeIdOf,
+  isTransition,
+  shownText,
+  startDaemon,
+  startStack,
+  topLevel,
+  waitForLine,
+  waitUntil,
+  type Stack,
+} from './harness';
+
+/**
+ * Story: "Durable alert state: Slack outages lose nothing and double nothing". Transitions
+ * happen while Slack answers 503; the daemon is killed before Slack returns; once both are
+ * back, each episode is told once, in order, as one message and at most one thread reply.
+ */
+describe('a Slack outage spanning a kill of the daemon', () => {
+  let stack: Stack;
+  let first: DaemonProcess | undefined;
+  let second: DaemonProcess | undefined;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+
+  afterAll(async () => {
+    await first?.stop('SIGKILL');
+    await second?.stop();
+    await stack?.close();
+  });
+
+  it('delivers every episode once and in order, each story in one message and one reply', async () => {
+    first = await startDaemon(stack);
+    stack.slack.setDown(true);
+    const outage = first.lines.length;
+    const cpuGoes = async (percent: number, to: string): Promise<void> => {
+      stack.netdata.setCpu(percent);
+      await waitForLine(first!, isTransition(CPU_KEY, to), `cpu goes ${to}`, outage);
+    };
+    await cpuGoes(85, 'warning');
+    await cpuGoes(95, 'critical');
+    await cpuGoes(5, 'clear');
+    await cpuGoes(95, 'critical');
+    await waitForLine(
+      first,
+      (line) => line.event === 'notification.retry' && line.key === CPU_KEY,
+      'a delivery failed while Slack is down',
+      outage,
+    );
+    expect(topLevel(stack.slack)).toEqual([]);
+
+    await first.stop('SIGKILL');
+    stack.slack.setDown(false);
+    second = await startDaemon(stack);
+    await waitUntil(() => topLevel(stack.slack).length === 2, 'both episodes are posted', second);
+    await second.waitForMore((line) => line.event === 'cycle.completed', 3, 'three more cycles');
+
+    const [ended, ongoing] = topLevel(stack.slack);
+    if (ended === undefined || ongoing === undefined) throw new Error('two messages expected');
+    expect(topLevel(stack.slack)).toHaveLength(2);
+    expect(episodeIdOf(ended)).not.toBe(episodeIdOf(ongoing));
+
+    // The first episode, told whole: resolved, peak critical, and one reply with its changes.
+    expect(colourOf(ended)).toBe('#2eb67d');
+    expect(shownText(ended)).toContain('peak: critical');
+    const replies = stack.slack.replies(CHANNEL, ended.ts);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toMatch(/warning → critical at 95 %[^\n]*\n[^\n]* resolved after/);
+
+    // The second episode has a message of its own, still critical, with nothing in its thread.
+    expect(colourOf(ongoing)).toBe('#d72b3f');
+    expect(stack.slack.replies(CHANNEL, ongoing.ts)).toEqual([]);
+  }, 120_000);
+});
