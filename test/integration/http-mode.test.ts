@@ -1,7 +1,9 @@
 import type { DaemonProcess } from '../support/daemon-process';
 import type { FakeMessage } from '../support/fake-slack';
 import {
+  BOT_TOKEN,
   CHANNEL,
+  SIGNING_SECRET,
   CPU_KEY,
   buttonsOf,
   colourOf,
@@ -102,6 +104,14 @@ describe('Slack alerts in HTTP mode', () => {
     expect(thread(posted.ts)).toMatch(/resolved after \d+ s at 5 %/);
     expect(topLevel(stack.slack)).toHaveLength(1);
   }, 90_000);
+
+  it('writes neither the bot token nor the signing secret in any log line', () => {
+    const everything = [...daemon.lines.map((line) => JSON.stringify(line)), ...daemon.stderr];
+
+    expect(everything.length).toBeGreaterThan(10);
+    expect(everything.filter((text) => text.includes(BOT_TOKEN))).toEqual([]);
+    expect(everything.filter((text) => text.includes(SIGNING_SECRET))).toEqual([]);
+  });
 
   /** The thread under `ts`, all replies joined. */
   function thread(ts: string): string {
