@@ -44,7 +44,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function run(file: string | undefined): Promise<number> {
+  // Listening before the start: SIGHUP's default action ends the process, and the pid file that
+  // `reload` reads exists before start returns. A reload asked for during the start runs after it.
+  let started: Daemon | undefined = undefined;
+  let reloadAsked = false;
+  process.on('SIGHUP', () => {
+    reloadAsked = started === undefined;
+    started?.reload();
+  });
   const daemon = await Daemon.start({ configFile: file, env: process.env });
+  started = daemon;
+  if (reloadAsked) {
+    daemon.reload();
+  }
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       daemon.logger.info('stopping', { event: 'daemon.stopping', signal });
@@ -53,7 +65,6 @@ async function run(file: string | undefined): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  process.on('SIGHUP', () => daemon.reload());
   // Every I/O edge turns its failures into values; should one slip through, it is logged
   // rather than allowed to stop the alerting of every other node.
   process.on('unhandledRejection', (reason) => {
