@@ -1,3 +1,5 @@
+import type { WebClient } from '@slack/web-api';
+
 import { chartUrlFor } from './chart-url';
 import { ConsoleNotifier } from './alerts/console-notifier';
 import type { DeliveryRequest, DeliveryResult, Notifier } from './alerts/notifier';
@@ -11,7 +13,8 @@ import type { Logger } from './logging/logger';
 import type { BridgeMetrics } from './metrics/metrics';
 import { createSlackApp } from './slack/app';
 import { SlackNotifier } from './slack/notifier';
-import { checkSlackSetup } from './slack/startup';
+import { classifySlackError, SlackSetupError } from './slack/errors';
+import { CHANNEL_ID, checkSlackSetup } from './slack/startup';
 import { createWebClient } from './slack/web-client';
 
 export interface NotificationOptions {
@@ -40,10 +43,10 @@ export interface Notifications {
 export async function startNotifications(options: NotificationOptions): Promise<Notifications> {
   const { config, store, logger, clock, metrics, health } = options;
   const dashboardUrl = config.slack.dashboardUrl || config.netdata.url;
-  const senderFor = (notifier: Notifier): OutboxSender =>
+  const senderFor = (notifier: Notifier, onDelivered?: () => void): OutboxSender =>
     new OutboxSender({
       store,
-      notifier: new CountingNotifier(notifier, metrics),
+      notifier: new CountingNotifier(notifier, metrics, onDelivered),
       logger,
       clock,
       chartUrlFor: (episode) => chartUrlFor(episode, dashboardUrl, options.localNode()),
@@ -65,16 +68,20 @@ export async function startNotifications(options: NotificationOptions): Promise<
     timeoutMs: config.slack.timeoutMs,
     logger,
   });
-  const setup = await checkSlackSetup(client, config.slack.channel, logger);
-  health.recordSlack({ ok: true, detail: `authenticated to ${setup.teamName}` });
+  const channelId = await checkSlack(client, options);
+  let reachedSlack = health.slack()?.ok === true;
 
   const notifier = new SlackNotifier({
     client,
-    channel: setup.channelId,
+    channel: channelId,
     mentionOnCritical: config.slack.mentionOnCritical,
     logger,
   });
-  const sender = senderFor(notifier);
+  const sender = senderFor(notifier, () => {
+    if (reachedSlack) return;
+    reachedSlack = true;
+    health.recordSlack({ ok: true, detail: 'delivered to Slack after it did not answer at start' });
+  });
   const app = createSlackApp({
     config: config.slack,
     store,
@@ -95,6 +102,47 @@ export async function startNotifications(options: NotificationOptions): Promise<
   };
 }
 
+/**
+ * Checks the Slack setup and returns the channel id. A setting Slack refuses stops the daemon.
+ * Slack not answering (network, HTTP 5xx, rate limit) does not, when the channel is given as an
+ * id: polling starts and deliveries wait in the durable outbox, so an outage at start loses no
+ * transition. Limits: a channel given by name cannot be resolved without Slack, so then the
+ * daemon still stops; and a wrong token or channel id then shows only when the first delivery
+ * fails for good (`notification.failed`), not at start.
+ */
+async function checkSlack(client: WebClient, options: NotificationOptions): Promise<string> {
+  const { config, logger, health } = options;
+  const channel = config.slack.channel;
+  try {
+    const setup = await checkSlackSetup(client, channel, logger);
+    health.recordSlack({ ok: true, detail: `authenticated to ${setup.teamName}` });
+    return setup.channelId;
+  } catch (error) {
+    if (!isSlackUnreachable(error) || !CHANNEL_ID.test(channel)) throw error;
+
+    const reason = classifySlackError(error.cause).error;
+    logger.warn('Slack did not answer at start; polling anyway, alerts wait in the outbox', {
+      event: 'slack.unreachable_at_start',
+      apiUrl: config.slack.apiUrl,
+      error: reason,
+    });
+    health.recordSlack({
+      ok: false,
+      detail: `Slack did not answer at start (${reason}); check slack.api_url (SLACK_API_URL) and that Slack is reachable; alerts wait in the outbox`,
+    });
+    return channel;
+  }
+}
+
+/** A start-up check that failed because Slack did not answer, not because it refused a setting. */
+function isSlackUnreachable(error: unknown): error is SlackSetupError & { cause: unknown } {
+  return (
+    error instanceof SlackSetupError &&
+    error.cause !== undefined &&
+    classifySlackError(error.cause).kind !== 'permanent'
+  );
+}
+
 /** Counts each delivery's outcome for `/metrics` without the notifiers knowing about metrics. */
 class CountingNotifier implements Notifier {
   readonly name: string;
@@ -102,6 +150,8 @@ class CountingNotifier implements Notifier {
   constructor(
     private readonly inner: Notifier,
     private readonly metrics: BridgeMetrics,
+    /** Called after each delivery Slack accepted, e.g. to mark Slack reachable again. */
+    private readonly onDelivered: (() => void) | undefined,
   ) {
     this.name = inner.name;
   }
@@ -112,6 +162,7 @@ class CountingNotifier implements Notifier {
   ): Promise<DeliveryResult> {
     const result = await this.inner.deliver(request, onPosted);
     this.metrics.countNotification(result.ok ? 'delivered' : result.permanent ? 'failed' : 'retry');
+    if (result.ok) this.onDelivered?.();
     return result;
   }
 }

@@ -15,7 +15,7 @@ export interface SlackSetup {
 
 const REFUSED_TOKEN = ['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive'];
 /** Channel ids start with C (public), G (private, older) or D (direct message). */
-const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+export const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
 /** Pages of 200 channels searched when the config names a channel. */
 const LIST_PAGES = 20;
 
