@@ -113,9 +113,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 /** Starts the built daemon on the stack and resolves once its first cycle has run. */
 export async function startDaemon(stack: Stack): Promise<DaemonProcess> {
   const daemon = DaemonProcess.start(['run', '--config', stack.configFile], stack.env);
-  await daemon.waitFor((line) => line.event === 'daemon.started', 'the daemon started', {
+  const started = daemon.waitFor((line) => line.event === 'daemon.started', 'the daemon started', {
     timeoutMs: WAIT_TIMEOUT_MS,
   });
+  // A daemon that refuses to start exits: say so at once, with what it wrote.
+  const exited = daemon.exitCode().then((code) => {
+    throw new Error(`the daemon exited with code ${String(code)}:\n${daemon.tail()}`);
+  });
+  await Promise.race([started, exited]);
+  exited.catch(() => undefined);
   return daemon;
 }
 

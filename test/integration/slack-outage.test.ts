@@ -24,15 +24,24 @@ describe('a Slack outage spanning a kill of the daemon', () => {
   let first: DaemonProcess | undefined;
   let second: DaemonProcess | undefined;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     stack = await startStack();
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await first?.stop('SIGKILL');
     await second?.stop();
     await stack?.close();
+    first = undefined;
+    second = undefined;
   });
+
+  /** The Slack check of GET /readyz. */
+  const slackReadiness = async (): Promise<unknown> => {
+    const response = await fetch(`http://127.0.0.1:${stack.httpPort}/readyz`);
+    const report = (await response.json()) as { checks: { slack: unknown } };
+    return report.checks.slack;
+  };
 
   it('delivers every episode once and in order, each story in one message and one reply', async () => {
     first = await startDaemon(stack);
@@ -75,5 +84,31 @@ describe('a Slack outage spanning a kill of the daemon', () => {
     // The second episode has a message of its own, still critical, with nothing in its thread.
     expect(colourOf(ongoing)).toBe('#d72b3f');
     expect(stack.slack.replies(CHANNEL, ongoing.ts)).toEqual([]);
+  }, 120_000);
+
+  it('starts while Slack is down, records transitions, and delivers them once Slack is back', async () => {
+    stack.slack.setDown(true);
+    second = await startDaemon(stack);
+    expect(second.events('slack.unreachable_at_start')).toHaveLength(1);
+    expect(await slackReadiness()).toMatchObject({ ok: false });
+
+    const cpuGoes = async (percent: number, to: string): Promise<void> => {
+      stack.netdata.setCpu(percent);
+      await waitForLine(second!, isTransition(CPU_KEY, to), `cpu goes ${to}`);
+    };
+    await cpuGoes(95, 'critical');
+    await cpuGoes(5, 'clear');
+    await cpuGoes(95, 'critical');
+    expect(topLevel(stack.slack)).toEqual([]);
+
+    stack.slack.setDown(false);
+    await waitUntil(() => topLevel(stack.slack).length === 2, 'both episodes are posted', second);
+    await second.waitForMore((line) => line.event === 'cycle.completed', 3, 'three more cycles');
+
+    const [ended, ongoing] = topLevel(stack.slack);
+    expect(topLevel(stack.slack)).toHaveLength(2);
+    expect(ended && colourOf(ended)).toBe('#2eb67d');
+    expect(ongoing && colourOf(ongoing)).toBe('#d72b3f');
+    expect(await slackReadiness()).toMatchObject({ ok: true });
   }, 120_000);
 });
