@@ -128,6 +128,10 @@ export class SqliteAlertStore implements AlertStore {
     this.statements.setMessageRef.run({ id: episodeId, channel: message.channel, ts: message.ts });
   }
 
+  markPostAttempt(episodeId: string, at: number): void {
+    this.statements.markPostAttempt.run({ id: episodeId, at });
+  }
+
   markDelivered(episodeId: string, outboxIds: number[], postedSeqs: number[], at: number): void {
     this.write(() => {
       for (const id of outboxIds) {

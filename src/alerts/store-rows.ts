@@ -32,6 +32,8 @@ export interface EpisodeRow {
   ack_at: number | null;
   slack_channel: string | null;
   slack_ts: string | null;
+  /** Schema 2; null in rows written before it. */
+  post_attempted_at: number | null;
 }
 
 export interface TimelineRow {
@@ -135,6 +137,7 @@ export function toEpisode(row: EpisodeRow, timeline: TimelineRow[]): Episode {
       row.slack_channel === null || row.slack_ts === null
         ? undefined
         : { channel: row.slack_channel, ts: row.slack_ts },
+    postAttemptedAt: optional(row.post_attempted_at),
     timeline: timeline.map(toTimelineEntry),
   };
 }

@@ -69,6 +69,11 @@ const MIGRATIONS: readonly string[] = [
   -- One row the readiness probe writes inside a rolled-back transaction.
   CREATE TABLE write_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
   `,
+  // 2: when the first post of an episode was attempted, so that only a delivery that may have
+  // posted already pays for a channel-history search.
+  `
+  ALTER TABLE episodes ADD COLUMN post_attempted_at INTEGER;
+  `,
 ];
 
 /** The `user_version` this build writes and understands. */

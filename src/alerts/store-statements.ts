@@ -44,6 +44,10 @@ export function prepareStatements(db: Database.Database) {
     setMessageRef: db.prepare<{ id: string; channel: string; ts: string }>(
       'UPDATE episodes SET slack_channel = @channel, slack_ts = @ts WHERE id = @id',
     ),
+    /** Keeps the first attempt's time: a later attempt must not hide that one came before. */
+    markPostAttempt: db.prepare<{ id: string; at: number }>(
+      'UPDATE episodes SET post_attempted_at = @at WHERE id = @id AND post_attempted_at IS NULL',
+    ),
 
     insertTimeline: db.prepare<{ episodeId: string; at: number; kind: string; payload: string }>(`
       INSERT INTO timeline (episode_id, seq, at, kind, payload)

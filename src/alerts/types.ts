@@ -20,6 +20,13 @@ export interface Episode {
   threshold: number | undefined;
   acknowledgement: Acknowledgement | undefined;
   message: MessageRef | undefined;
+  /**
+   * Set, durably, just before the first attempt to post the episode's message. A delivery that
+   * finds it set and no message ref may have posted already (the process died between Slack
+   * accepting the post and the store recording its ref) and must look for that post. Optional
+   * so that episodes built by hand read as never attempted.
+   */
+  postAttemptedAt?: number | undefined;
   timeline: TimelineEntry[];
 }
 
@@ -117,6 +124,11 @@ export interface AlertStore {
   dueDeliveries(now: number, limit: number): PendingDelivery[];
   /** Recorded as soon as Slack accepted a post, before anything else is sent. */
   setMessageRef(episodeId: string, message: MessageRef): void;
+  /**
+   * Records, durably and before the post is sent, that posting the episode's message is being
+   * attempted. Sets the time only when none is recorded, so the first attempt's time stays.
+   */
+  markPostAttempt(episodeId: string, at: number): void;
   /** Marks the outbox entries delivered and the given timeline entries posted. */
   markDelivered(episodeId: string, outboxIds: number[], postedSeqs: number[], at: number): void;
   /** Schedules another attempt; `permanent` stops retrying and keeps the entry for inspection. */

@@ -193,6 +193,50 @@ describe('SqliteAlertStore episodes', () => {
   });
 });
 
+describe('SqliteAlertStore post attempts', () => {
+  it('opens an episode with no post attempt recorded', () => {
+    const { store } = setup();
+
+    const [episode] = store.applyEvaluations([moved(CPU, 'clear', 'warning', 82, 1000)]);
+
+    expect(episode?.postAttemptedAt).toBeUndefined();
+    expect(store.dueDeliveries(Number.MAX_SAFE_INTEGER, 1)[0]?.episode.postAttemptedAt).toBe(
+      undefined,
+    );
+    store.close();
+  });
+
+  it('keeps the first attempt time when the post is attempted again, across a restart', () => {
+    const { file, clock, store } = setup();
+    const [episode] = store.applyEvaluations([moved(CPU, 'clear', 'warning', 82, 1000)]);
+    const id = episode?.id ?? '';
+
+    store.markPostAttempt(id, 2000);
+    store.markPostAttempt(id, 3000);
+    store.close();
+
+    const reopened = openStore(file, clock.now);
+    expect(reopened.getEpisode(id)?.postAttemptedAt).toBe(2000);
+    reopened.markPostAttempt(id, 4000);
+    expect(reopened.getEpisode(id)?.postAttemptedAt).toBe(2000);
+    reopened.close();
+  });
+
+  it('marks only the episode it names', () => {
+    const { store } = setup();
+    const [cpu, swap] = store.applyEvaluations([
+      moved(CPU, 'clear', 'warning', 82, 1000),
+      moved(SWAP, 'clear', 'warning', 91, 1000),
+    ]);
+
+    store.markPostAttempt(cpu?.id ?? '', 2000);
+
+    expect(store.getEpisode(cpu?.id ?? '')?.postAttemptedAt).toBe(2000);
+    expect(store.getEpisode(swap?.id ?? '')?.postAttemptedAt).toBeUndefined();
+    store.close();
+  });
+});
+
 describe('SqliteAlertStore acknowledgements', () => {
   function openEpisode() {
     const context = setup();

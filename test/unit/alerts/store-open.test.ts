@@ -8,6 +8,7 @@ import { StoreError } from '../../../src/alerts/errors';
 import { SqliteAlertStore } from '../../../src/alerts/sqlite-store';
 import { SCHEMA_VERSION } from '../../../src/alerts/store-schema';
 import { CPU, moved, removeTempDirs, tempDir } from './helpers';
+import { V1_POSTED_EPISODE, V1_WAITING_EPISODE, writeVersion1File } from './schema-v1';
 
 afterEach(removeTempDirs);
 
@@ -58,6 +59,41 @@ describe('opening the state file', () => {
 
     expect(reopened.getEpisode(episode?.id ?? '')).toEqual(episode);
     expect(userVersion(file)).toBe(SCHEMA_VERSION);
+    reopened.close();
+  });
+
+  it('upgrades a version-1 file to the current version, its episodes read as never attempted', () => {
+    const file = path.join(tempDir(), 'bridge.sqlite');
+    writeVersion1File(file);
+
+    const store = SqliteAlertStore.open(file);
+
+    expect(userVersion(file)).toBe(SCHEMA_VERSION);
+    expect(store.getEpisode(V1_POSTED_EPISODE)).toMatchObject({
+      identity: { key: 'web-1/cpu/system.cpu', node: 'web-1', rule: 'cpu', instance: 'system.cpu' },
+      ruleTitle: 'CPU utilization',
+      severity: 'critical',
+      acknowledgement: { user: 'U1', at: 1500 },
+      message: { channel: 'C1', ts: '1700000000.000100' },
+      timeline: [{ kind: 'transition', to: 'critical', seq: 1, posted: true }],
+    });
+    expect(store.getEpisode(V1_POSTED_EPISODE)?.postAttemptedAt).toBeUndefined();
+    const [waiting] = store.dueDeliveries(1000, 10);
+    expect(waiting?.episode).toMatchObject({ id: V1_WAITING_EPISODE, message: undefined });
+    expect(waiting?.episode.postAttemptedAt).toBeUndefined();
+    store.close();
+  });
+
+  it('records post attempts in an upgraded version-1 file', () => {
+    const file = path.join(tempDir(), 'bridge.sqlite');
+    writeVersion1File(file);
+    const store = SqliteAlertStore.open(file);
+
+    store.markPostAttempt(V1_WAITING_EPISODE, 2000);
+    store.close();
+
+    const reopened = SqliteAlertStore.open(file);
+    expect(reopened.getEpisode(V1_WAITING_EPISODE)?.postAttemptedAt).toBe(2000);
     reopened.close();
   });
 
