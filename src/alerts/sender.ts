@@ -145,22 +145,7 @@ export class OutboxSender {
 
   private async deliverOne(delivery: PendingDelivery): Promise<boolean> {
     const startedAt = this.options.clock();
-    const request = this.buildRequest(delivery.episode, startedAt);
-
-    let result: DeliveryResult;
-    try {
-      result = await this.options.notifier.deliver(request, (message) =>
-        this.recordMessageRef(delivery.episode, message),
-      );
-    } catch (error) {
-      // A notifier that throws broke its contract; treat it like a network error and retry.
-      result = {
-        ok: false,
-        permanent: false,
-        retryAfterMs: undefined,
-        error: describeError(error),
-      };
-    }
+    const result = await this.attempt(delivery.episode, startedAt);
 
     try {
       return this.recordResult(delivery, result, startedAt);
@@ -172,6 +157,43 @@ export class OutboxSender {
         error: describeError(error),
       });
       return false;
+    }
+  }
+
+  /**
+   * Marks a first post as attempted, then hands the delivery to the notifier. The request
+   * carries the episode as read before the mark, so the notifier sees whether an EARLIER
+   * attempt may have posted. Anything thrown here (a store write, a notifier breaking its
+   * contract) is treated like a network error: retried later, never a crash.
+   */
+  private async attempt(episode: Episode, now: number): Promise<DeliveryResult> {
+    try {
+      if (episode.message === undefined) {
+        this.markPostAttempt(episode, now);
+      }
+
+      const request = this.buildRequest(episode, now);
+
+      return await this.options.notifier.deliver(request, (message) =>
+        this.recordMessageRef(episode, message),
+      );
+    } catch (error) {
+      return { ok: false, permanent: false, retryAfterMs: undefined, error: describeError(error) };
+    }
+  }
+
+  /** Throws on a store failure: without a durable mark, a crash after the post could double it. */
+  private markPostAttempt(episode: Episode, now: number): void {
+    try {
+      this.options.store.markPostAttempt(episode.id, now);
+    } catch (error) {
+      this.options.logger.error('recording the post attempt failed; not posting yet', {
+        event: 'notification.record_failed',
+        key: episode.identity.key,
+        episode: episode.id,
+        error: describeError(error),
+      });
+      throw error;
     }
   }
 

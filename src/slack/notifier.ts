@@ -27,6 +27,10 @@ export interface SlackNotifierOptions {
  * Delivers an episode to Slack as one message, kept up to date with chat.update, and its
  * timeline as replies in that message's thread. Failures are returned, not retried: the
  * outbox decides when to try again.
+ *
+ * Idempotence of a first post rests on the caller: a repeated first post is found, not doubled,
+ * only when its request carries `postAttemptedAt`, which the outbox sender records before every
+ * first post. A request without it is posted directly, with no search.
  */
 export class SlackNotifier implements Notifier {
   readonly name = 'slack';
@@ -57,13 +61,17 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** Updates the episode's message, or finds or posts it when the store has no ref yet. */
+  /**
+   * Updates the episode's message, or posts it when the store has no ref yet. Only a first post
+   * that was attempted before (retried, or interrupted by a crash) looks for an earlier post.
+   */
   private async upsertMessage(
     episode: Episode,
     rendered: RenderedMessage,
     onPosted: (message: MessageRef) => void,
   ): Promise<MessageRef> {
-    const known = episode.message ?? (await this.findPosted(episode));
+    const known =
+      episode.message ?? (mayHavePosted(episode) ? await this.findPosted(episode) : undefined);
     if (known === undefined) return this.post(episode, rendered, onPosted);
 
     if (episode.message === undefined) {
@@ -127,7 +135,8 @@ export class SlackNotifier implements Notifier {
   /**
    * Looks in the channel for a post made for this episode whose ref never reached the store
    * (a crash between Slack accepting the post and the store recording it). Costs one history
-   * call per first delivery; without the `channels:history` scope the search is skipped.
+   * call (up to HISTORY_PAGES) only for a retried or interrupted first post, never for a true
+   * first post; without the `channels:history` scope the search is skipped.
    */
   private async findPosted(episode: Episode): Promise<MessageRef | undefined> {
     const oldest = String(Math.floor((episode.startedAt - HISTORY_MARGIN_MS) / 1000));
@@ -212,6 +221,15 @@ function threadEntries(episode: Episode, unposted: TimelineEntry[]): TimelineEnt
   const transitions = [...episode.timeline, ...unposted].filter((e) => e.kind === 'transition');
   const firstSeq = Math.min(...transitions.map((entry) => entry.seq));
   return unposted.filter((entry) => entry.seq !== firstSeq);
+}
+
+/**
+ * True when an earlier attempt to post may have reached Slack: the sender marks the attempt
+ * durably before handing over the first post, and the request carries the mark as it was
+ * before this attempt. An episode without the mark cannot have a post in the channel.
+ */
+function mayHavePosted(episode: Episode): boolean {
+  return episode.message === undefined && episode.postAttemptedAt !== undefined;
 }
 
 function metadataOf(episode: Episode) {

@@ -54,6 +54,85 @@ function makeSender(
   });
 }
 
+describe('OutboxSender post attempts', () => {
+  it('records the attempt before the first post and hands over the earlier value', async () => {
+    const { clock, store } = setup();
+    const seen: { request: unknown; stored: unknown }[] = [];
+    const notifier: Notifier = {
+      name: 'inspecting',
+      deliver: async (request) => {
+        seen.push({
+          request: request.episode.postAttemptedAt,
+          stored: store.getEpisode(request.episode.id)?.postAttemptedAt,
+        });
+        return { ok: false, permanent: false, retryAfterMs: undefined, error: 'timeout' };
+      },
+    };
+    const sender = makeSender(store, notifier, clock.now, capturedLogger().logger);
+    store.applyEvaluations([moved(CPU, 'clear', 'warning', 82, 1000)]);
+    const firstAt = clock.now();
+
+    await sender.runOnce();
+    clock.advance(1000);
+    await sender.runOnce();
+
+    expect(seen).toEqual([
+      { request: undefined, stored: firstAt },
+      { request: firstAt, stored: firstAt },
+    ]);
+    store.close();
+  });
+
+  it('records no attempt for a delivery whose message is already known', async () => {
+    const { store, sender } = setup();
+    const [episode] = store.applyEvaluations([moved(CPU, 'clear', 'warning', 82, 1000)]);
+    await sender.runOnce();
+    const mark = jest.spyOn(store, 'markPostAttempt');
+    store.applyEvaluations([moved(CPU, 'warning', 'critical', 95, 2000)]);
+
+    expect(await sender.runOnce()).toBe(1);
+
+    expect(mark).not.toHaveBeenCalled();
+    expect(store.getEpisode(episode?.id ?? '')?.message).toBeDefined();
+    store.close();
+  });
+
+  it('retries later without posting when the attempt cannot be recorded', async () => {
+    const notifier = new RecordingNotifier();
+    const { clock, store, sender, log } = setup(notifier);
+    const [episode] = store.applyEvaluations([moved(CPU, 'clear', 'warning', 82, 1000)]);
+    jest.spyOn(store, 'markPostAttempt').mockImplementationOnce(() => {
+      throw new Error('disk I/O error');
+    });
+
+    await expect(sender.runOnce()).resolves.toBe(0);
+
+    expect(notifier.requests).toHaveLength(0);
+    expect(store.outboxStats().depth).toBe(1);
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        event: 'notification.record_failed',
+        key: CPU.key,
+        episode: episode?.id,
+        error: 'disk I/O error',
+      }),
+    );
+    expect(log.lines().find((line) => line.event === 'notification.retry')).toMatchObject({
+      key: CPU.key,
+      nextInMs: 1000,
+      error: 'disk I/O error',
+    });
+
+    clock.advance(1000);
+    expect(await sender.runOnce()).toBe(1);
+    expect(notifier.requests).toHaveLength(1);
+    expect(notifier.requests[0]?.episode.postAttemptedAt).toBeUndefined();
+    expect(store.getEpisode(episode?.id ?? '')?.postAttemptedAt).toBe(clock.now());
+    store.close();
+  });
+});
+
 describe('OutboxSender delivery', () => {
   it('delivers a transition with its chart link and recent values, then marks it done', async () => {
     const notifier = new RecordingNotifier();

@@ -37,10 +37,14 @@ function episode(overrides: Partial<Episode> = {}): Episode {
     threshold: 80,
     acknowledgement: undefined,
     message: undefined,
+    postAttemptedAt: undefined,
     timeline: [opened],
     ...overrides,
   };
 }
+
+/** The same episode as a retry sees it: an earlier attempt to post was recorded. */
+const ATTEMPTED = { postAttemptedAt: START + 30_000 };
 
 function request(ep: Episode, unposted: TimelineEntry[]): DeliveryRequest {
   return {
@@ -113,6 +117,31 @@ describe('SlackNotifier against the fake Slack', () => {
     );
   });
 
+  it('posts a first delivery never attempted before without reading the channel history', async () => {
+    const result = await notifier.deliver(request(episode(), [opened]), () => undefined);
+
+    expect(result.ok).toBe(true);
+    expect(slack.calls('conversations.history')).toHaveLength(0);
+    expect(slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(topLevel()).toHaveLength(1);
+  });
+
+  it('posts once when an earlier attempt left nothing in the channel', async () => {
+    const refs: MessageRef[] = [];
+
+    const result = await notifier.deliver(request(episode(ATTEMPTED), [opened]), (ref) =>
+      refs.push(ref),
+    );
+
+    expect(slack.calls('conversations.history')).toHaveLength(1);
+    expect(topLevel()).toHaveLength(1);
+    expect(refs).toEqual([{ channel: CHANNEL, ts: topLevel()[0]?.ts }]);
+    expect(result).toEqual({ ok: true, message: refs[0], postedSeqs: [1] });
+    expect(logLines()).not.toContainEqual(
+      expect.objectContaining({ event: 'slack.post_recovered' }),
+    );
+  });
+
   it('updates the same message and coalesces waiting lines into one thread reply', async () => {
     const first = await notifier.deliver(request(episode(), [opened]), () => undefined);
     const message = first.ok ? first.message : undefined;
@@ -160,13 +189,24 @@ describe('SlackNotifier against the fake Slack', () => {
     await notifier.deliver(request(episode(), [opened]), () => undefined);
     const refs: MessageRef[] = [];
 
-    // The store never recorded the ref, so the episode still has no message.
-    const result = await notifier.deliver(request(episode(), [opened]), (ref) => refs.push(ref));
+    // The store recorded the attempt but never the ref, so the episode still has no message.
+    const result = await notifier.deliver(request(episode(ATTEMPTED), [opened]), (ref) =>
+      refs.push(ref),
+    );
 
+    expect(slack.calls('conversations.history')).toHaveLength(1);
+    expect(slack.calls('chat.postMessage')).toHaveLength(1);
     expect(topLevel()).toHaveLength(1);
     expect(refs).toEqual([{ channel: CHANNEL, ts: topLevel()[0]?.ts }]);
     expect(slack.calls('chat.update')).toHaveLength(1);
     expect(result.ok).toBe(true);
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({
+        event: 'slack.post_recovered',
+        key: 'web1/cpu/system.cpu',
+        ts: topLevel()[0]?.ts,
+      }),
+    );
   });
 
   it('posts a new message when the old one was deleted', async () => {
@@ -180,10 +220,10 @@ describe('SlackNotifier against the fake Slack', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('still posts when the app may not read the channel history', async () => {
+  it('still posts a retried first post when the app may not read the channel history', async () => {
     slack.failNext('conversations.history', 'missing_scope');
 
-    const result = await notifier.deliver(request(episode(), [opened]), () => undefined);
+    const result = await notifier.deliver(request(episode(ATTEMPTED), [opened]), () => undefined);
 
     expect(result.ok).toBe(true);
     expect(topLevel()).toHaveLength(1);
@@ -237,9 +277,9 @@ describe('SlackNotifier against the fake Slack', () => {
   it('never writes the token to a log line or a result', async () => {
     const results = [await notifier.deliver(request(episode(), [opened]), () => undefined)];
     slack.failNext('chat.update', 'invalid_auth');
-    results.push(await notifier.deliver(request(episode(), [opened]), () => undefined));
+    results.push(await notifier.deliver(request(episode(ATTEMPTED), [opened]), () => undefined));
     slack.setDown(true, 'reset');
-    results.push(await notifier.deliver(request(episode(), [opened]), () => undefined));
+    results.push(await notifier.deliver(request(episode(ATTEMPTED), [opened]), () => undefined));
 
     expect(logLines().length).toBeGreaterThan(3);
     expect(logged.join('')).not.toContain(TOKEN);
