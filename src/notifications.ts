@@ -107,8 +107,11 @@ export async function startNotifications(options: NotificationOptions): Promise<
  * Slack not answering (network, HTTP 5xx, rate limit) does not, when the channel is given as an
  * id: polling starts and deliveries wait in the durable outbox, so an outage at start loses no
  * transition. Limits: a channel given by name cannot be resolved without Slack, so then the
- * daemon still stops; and a wrong token or channel id then shows only when the first delivery
- * fails for good (`notification.failed`), not at start.
+ * daemon still stops; a wrong token or channel id then shows only when the first delivery fails
+ * for good (`notification.failed`), not at start. Socket Mode still stops too: Bolt's start()
+ * resolves only once the socket is connected, retrying apps.connections.open for about half an
+ * hour, so carrying on would hang before the first poll; it needs the socket started in the
+ * background with its failure reported, which is not built yet.
  */
 async function checkSlack(client: WebClient, options: NotificationOptions): Promise<string> {
   const { config, logger, health } = options;
@@ -118,7 +121,8 @@ async function checkSlack(client: WebClient, options: NotificationOptions): Prom
     health.recordSlack({ ok: true, detail: `authenticated to ${setup.teamName}` });
     return setup.channelId;
   } catch (error) {
-    if (!isSlackUnreachable(error) || !CHANNEL_ID.test(channel)) throw error;
+    const socketMode = config.slack.appToken !== '';
+    if (!isSlackUnreachable(error) || !CHANNEL_ID.test(channel) || socketMode) throw error;
 
     const reason = classifySlackError(error.cause).error;
     logger.warn('Slack did not answer at start; polling anyway, alerts wait in the outbox', {
