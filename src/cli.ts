@@ -44,36 +44,44 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function run(file: string | undefined): Promise<number> {
-  // Listening before the start: SIGHUP's default action ends the process, and the pid file that
-  // `reload` reads exists before start returns. A reload asked for during the start runs after it.
-  let started: Daemon | undefined = undefined;
+  // Signals are taken from the first moment: a reload or stop asked for while the daemon is
+  // still starting waits for the start to finish, instead of ending the process half-started
+  // (which would leave its pid file behind).
+  let daemon: Daemon | undefined = undefined;
   let reloadAsked = false;
+  let stopAsked: string | undefined;
+  let stopNow: (signal: string) => void = (signal) => {
+    stopAsked = signal;
+  };
   process.on('SIGHUP', () => {
-    reloadAsked = started === undefined;
-    started?.reload();
+    reloadAsked = daemon === undefined;
+    daemon?.reload();
   });
-  const daemon = await Daemon.start({ configFile: file, env: process.env });
-  started = daemon;
-  if (reloadAsked) {
-    daemon.reload();
-  }
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      daemon.logger.info('stopping', { event: 'daemon.stopping', signal });
-      void daemon.stop().then(resolve);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  process.once('SIGTERM', () => stopNow('SIGTERM'));
+  process.once('SIGINT', () => stopNow('SIGINT'));
+
+  daemon = await Daemon.start({ configFile: file, env: process.env });
+  const running = daemon;
   // Every I/O edge turns its failures into values; should one slip through, it is logged
   // rather than allowed to stop the alerting of every other node.
   process.on('unhandledRejection', (reason) => {
-    daemon.logger.error('unhandled rejection', {
+    running.logger.error('unhandled rejection', {
       event: 'daemon.unhandled_rejection',
       error: String(reason),
     });
   });
-  await stopped;
+
+  await new Promise<void>((resolve) => {
+    stopNow = (signal) => {
+      running.logger.info('stopping', { event: 'daemon.stopping', signal });
+      void running.stop().then(resolve);
+    };
+    if (stopAsked !== undefined) {
+      stopNow(stopAsked);
+    } else if (reloadAsked) {
+      running.reload();
+    }
+  });
   return 0;
 }
 
@@ -98,7 +106,15 @@ function reload(file: string | undefined): number {
     );
     return 1;
   }
-  process.kill(pid, 'SIGHUP');
+  try {
+    process.kill(pid, 'SIGHUP');
+  } catch {
+    console.error(
+      `no running daemon found: ${pidFile} names process ${pid}, which is not running; ` +
+        'is the bridge running with this state.path?',
+    );
+    return 1;
+  }
   console.error(`asked process ${pid} to reload its config; its log says whether it took`);
   return 0;
 }
