@@ -24,8 +24,28 @@ export interface NotificationFigures {
   failed: number;
   /** This process's CPU (user + system) while the sender drained the outbox, per delivery. */
   cpuMsPerDelivery: number;
+  /** Slack messages sent (posts, updates, thread replies: DESIGN.md's notifications). */
+  slackMessages: number;
+  /** This process's CPU per Slack message sent. */
+  cpuMsPerMessage: number;
   /** The same per phase: first posts, updates with a thread reply, resolutions. */
-  phases: { name: string; delivered: number; cpuMsPerDelivery: number }[];
+  phases: { name: string; delivered: number; messages: number; cpuMsPerDelivery: number }[];
+}
+
+/** Counts the Slack messages a client sends: posts (top-level and thread replies) and updates. */
+function countCalls(client: ReturnType<typeof createWebClient>): { count: () => number } {
+  let calls = 0;
+  const post = client.chat.postMessage.bind(client.chat);
+  const update = client.chat.update.bind(client.chat);
+  client.chat.postMessage = (options) => {
+    calls += 1;
+    return post(options);
+  };
+  client.chat.update = (options) => {
+    calls += 1;
+    return update(options);
+  };
+  return { count: () => calls };
 }
 
 /** Counts what the Slack notifier returns, so failures are reported instead of hidden. */
@@ -91,6 +111,7 @@ export async function benchNotificationCpu(alerts = 300): Promise<NotificationFi
   const store = SqliteAlertStore.open(path.join(folder, 'state.sqlite'));
   const logger = createSilentLogger();
   const client = createWebClient({ token: BOT_TOKEN, apiUrl: fake.url, timeoutMs: 10_000, logger });
+  const calls = countCalls(client);
   const notifier = new CountingNotifier(
     new SlackNotifier({ client, channel: CHANNEL, mentionOnCritical: '', logger }),
   );
@@ -112,10 +133,14 @@ export async function benchNotificationCpu(alerts = 300): Promise<NotificationFi
       ['update + thread reply', 'warning', 'critical'],
       ['resolve', 'critical', 'clear'],
     ];
+    let cpuTotal = 0;
     for (const [name, from, to] of steps) {
       store.applyEvaluations(identities.map((identity) => moved(identity, from, to, Date.now())));
+      const callsBefore = calls.count();
       const { delivered, cpuMs } = await drain(sender, store);
-      phases.push({ name, delivered, cpuMsPerDelivery: cpuMs / Math.max(1, delivered) });
+      cpuTotal += cpuMs;
+      const messages = calls.count() - callsBefore;
+      phases.push({ name, delivered, messages, cpuMsPerDelivery: cpuMs / Math.max(1, delivered) });
     }
 
     const delivered = phases.reduce((sum, phase) => sum + phase.delivered, 0);
@@ -125,6 +150,8 @@ export async function benchNotificationCpu(alerts = 300): Promise<NotificationFi
       delivered,
       failed: notifier.failed,
       cpuMsPerDelivery: cpuMs / Math.max(1, delivered),
+      slackMessages: calls.count(),
+      cpuMsPerMessage: cpuTotal / Math.max(1, calls.count()),
       phases,
     };
   } finally {

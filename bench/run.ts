@@ -73,14 +73,20 @@ async function main(): Promise<void> {
   const notifications = await benchNotificationCpu();
   for (const phase of notifications.phases) {
     console.log(
-      `${phase.name}: ${phase.delivered} delivered, ${phase.cpuMsPerDelivery.toFixed(2)} ms CPU each`,
+      `${phase.name}: ${phase.delivered} deliveries in ${phase.messages} Slack messages, ` +
+        `${phase.cpuMsPerDelivery.toFixed(2)} ms CPU per delivery`,
     );
   }
   console.log(`${notifications.failed} deliveries failed`);
   rows.push({
-    measure: `CPU per notification (${notifications.delivered} delivered)`,
-    figure: `${notifications.cpuMsPerDelivery.toFixed(2)} ms`,
+    measure: `CPU per notification (${notifications.slackMessages} Slack messages)`,
+    figure: `${notifications.cpuMsPerMessage.toFixed(2)} ms`,
     target: '< 1.6 ms',
+  });
+  rows.push({
+    measure: `CPU per outbox delivery (${notifications.delivered} delivered)`,
+    figure: `${notifications.cpuMsPerDelivery.toFixed(2)} ms`,
+    target: '(one delivery may send an update and a thread reply)',
   });
 
   section('summary');

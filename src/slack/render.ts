@@ -251,11 +251,15 @@ function direction(value: number, threshold: number): 'above' | 'below' {
 
 /** At most one decimal, thousands separated, with the units after a space (`92.4 %`). */
 export function formatValue(value: number, units: string): string {
-  const number = value.toLocaleString('en-US', {
-    maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 1,
-  });
+  // toLocaleString builds a new formatter on every call, which showed up as the costliest step
+  // of rendering a message; the two formatters are made once.
+  const formatter = Math.abs(value) >= 100 ? WHOLE_NUMBERS : ONE_DECIMAL;
+  const number = formatter.format(value);
   return units === '' ? number : `${number} ${units}`;
 }
+
+const WHOLE_NUMBERS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const ONE_DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 /** Human length of an episode: `45 s`, `12 min`, `2 h 5 min`, `3 d 4 h`. */
 export function formatDuration(ms: number): string {
