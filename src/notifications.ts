@@ -17,6 +17,9 @@ import { classifySlackError, SlackSetupError } from './slack/errors';
 import { CHANNEL_ID, checkSlackSetup } from './slack/startup';
 import { createWebClient } from './slack/web-client';
 
+/** How often Slack is asked again after it did not answer at start. */
+const SLACK_RECHECK_MS = 30_000;
+
 export interface NotificationOptions {
   config: BridgeConfig;
   store: AlertStore;
@@ -77,11 +80,24 @@ export async function startNotifications(options: NotificationOptions): Promise<
     mentionOnCritical: config.slack.mentionOnCritical,
     logger,
   });
-  const sender = senderFor(notifier, () => {
+  const markReached = (detail: string): void => {
     if (reachedSlack) return;
     reachedSlack = true;
-    health.recordSlack({ ok: true, detail: 'delivered to Slack after it did not answer at start' });
-  });
+    clearInterval(recheck);
+    health.recordSlack({ ok: true, detail });
+  };
+  const sender = senderFor(notifier, () =>
+    markReached('delivered to Slack after it did not answer at start'),
+  );
+  // With nothing to deliver, readiness would otherwise stay failed until the next alert.
+  const recheck = setInterval(() => {
+    client.auth.test().then(
+      () => markReached('Slack answers again after it did not answer at start'),
+      () => undefined,
+    );
+  }, SLACK_RECHECK_MS);
+  recheck.unref();
+  if (reachedSlack) clearInterval(recheck);
   const app = createSlackApp({
     config: config.slack,
     store,
@@ -96,6 +112,7 @@ export async function startNotifications(options: NotificationOptions): Promise<
   return {
     sender,
     stop: async () => {
+      clearInterval(recheck);
       await app.stop();
       await sender.stop();
     },
