@@ -65,6 +65,12 @@ describe('Slack alerts in HTTP mode', () => {
     const stale = await postClick(stack, { ...click, signedAt: Date.now() - 6 * 60_000 });
     expect(forged.status).toBe(401);
     expect(stale.status).toBe(401);
+    // The answer can arrive before the daemon's log line about it does.
+    await waitForLine(
+      daemon,
+      (line) => line.reason === 'stale_timestamp',
+      'the stale click is logged',
+    );
     expect(daemon.events('slack.request_rejected').map((line) => line.reason)).toEqual([
       'bad_signature',
       'stale_timestamp',
@@ -84,9 +90,12 @@ describe('Slack alerts in HTTP mode', () => {
       expect.objectContaining({ action_id: 'alert_unack', value: episodeId }),
     );
     expect(buttonsOf(only()).map((button) => button.action_id)).not.toContain('alert_ack');
-    expect(daemon.events('alert.acknowledged')).toContainEqual(
-      expect.objectContaining({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId }),
+    const acknowledged = await waitForLine(
+      daemon,
+      (line) => line.event === 'alert.acknowledged',
+      'the acknowledgement is logged',
     );
+    expect(acknowledged).toMatchObject({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId });
 
     stack.netdata.setCpu(5);
     await waitForLine(daemon, isTransition(CPU_KEY, 'clear'), 'cpu clears');

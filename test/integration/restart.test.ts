@@ -90,9 +90,12 @@ describe('a daemon killed and started again on the same state file', () => {
       'the message offers Acknowledge again',
       second,
     );
-    expect(second.events('alert.unacknowledged')).toContainEqual(
-      expect.objectContaining({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId }),
+    const unacknowledged = await waitForLine(
+      second,
+      (line) => line.event === 'alert.unacknowledged',
+      'the withdrawn acknowledgement is logged',
     );
+    expect(unacknowledged).toMatchObject({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId });
 
     stack.netdata.setCpu(5);
     await waitForLine(second, isTransition(CPU_KEY, 'clear'), 'cpu clears');

@@ -25,7 +25,7 @@ describe('the Slack check at start', () => {
     expect(await daemon.exitCode()).toBe(1);
     // stderr may still be draining when the exit is seen.
     const named = /SLACK_CHANNEL \(slack\.channel\) is "C0NOSUCHCHANNEL"/;
-    await waitUntil(() => named.test(daemon.stderr.join('\n')), 'stderr names the setting');
+    await waitUntil(() => named.test(daemon.stderr.join('\n')), 'stderr names the setting', daemon);
     expect(daemon.events('daemon.started')).toEqual([]);
   }, 60_000);
 
@@ -37,7 +37,7 @@ describe('the Slack check at start', () => {
 
     expect(await daemon.exitCode()).toBe(1);
     const named = /SLACK_BOT_TOKEN \(slack\.bot_token\) was refused/;
-    await waitUntil(() => named.test(daemon.stderr.join('\n')), 'stderr names the setting');
+    await waitUntil(() => named.test(daemon.stderr.join('\n')), 'stderr names the setting', daemon);
     expect(daemon.stderr.join('\n')).not.toContain('xoxb-not-the-right-one');
   }, 60_000);
 
@@ -52,6 +52,6 @@ describe('the Slack check at start', () => {
 
     expect(await daemon.exitCode()).toBe(1);
     const named = /SLACK_API_URL \/ slack\.api_url\): HTTP 503/;
-    await waitUntil(() => named.test(daemon.stderr.join('\n')), 'stderr names the setting');
+    await waitUntil(() => named.test(daemon.stderr.join('\n')), 'stderr names the setting', daemon);
   }, 60_000);
 });

@@ -74,9 +74,12 @@ describe('Slack alerts in Socket Mode', () => {
     expect(buttonsOf(only())).toContainEqual(
       expect.objectContaining({ action_id: 'alert_unack', value: episodeId }),
     );
-    expect(daemon.events('alert.acknowledged')).toContainEqual(
-      expect.objectContaining({ key: CPU_KEY, user: 'U0BOB', episode: episodeId }),
+    const acknowledged = await waitForLine(
+      daemon,
+      (line) => line.event === 'alert.acknowledged',
+      'the acknowledgement is logged',
     );
+    expect(acknowledged).toMatchObject({ key: CPU_KEY, user: 'U0BOB', episode: episodeId });
     expect(topLevel(stack.slack)).toHaveLength(1);
   }, 90_000);
 });
