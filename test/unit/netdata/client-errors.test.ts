@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import nock from 'nock';
 import { NetdataClient } from '../../../src/netdata/client';
 import { NetdataError } from '../../../src/netdata/errors';
@@ -148,11 +148,21 @@ describe('NetdataClient errors', () => {
   });
 
   it('reports a reset connection as a network error', async () => {
-    nock(BASE)
-      .get('/api/v1/info')
-      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    // A real server that drops every connection unanswered: nock's simulated reset races with
+    // its own socket and sometimes surfaces as an unhandled error instead.
+    nock.enableNetConnect('127.0.0.1');
+    const dropper = createNetServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const { port } = dropper.address() as AddressInfo;
+    const reset = new NetdataClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 2000,
+      logger: createSilentLogger(),
+    });
 
-    const error = await failure(client.getInfo());
+    const error = await failure(reset.getInfo());
+    reset.close();
+    await new Promise<void>((resolve) => dropper.close(() => resolve()));
 
     expect(error.kind).toBe('network');
     expect(error.message).toContain('socket hang up');
