@@ -7,8 +7,8 @@ import YAML from 'yaml';
 import { MASK, describeConfig, maskConfig, maskSecret } from '../../../src/config/describe';
 import { loadConfig } from '../../../src/config/load';
 
-const BOT_TOKEN = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
-const APP_TOKEN = 'xapp-1-A0123ABCDEF-1234567890123-0123456789abcdef0123456789abcdef';
+const BOT_TOKEN = 'xoxb-example-bot-token-AbCdEfGhIjKlMnOpQrStUvWx';
+const APP_TOKEN = 'xapp-example-app-token-0123456789abcdef0123456789abcdef';
 const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 
 const slackEnv = {

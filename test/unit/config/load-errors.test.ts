@@ -114,7 +114,7 @@ describe('loadConfig problems with Slack modes', () => {
   });
 
   it('never shows a token in a message, even a malformed one', () => {
-    const token = 'xoxp-9876543210-user-token-should-stay-hidden';
+    const token = 'xoxp-example-user-token-should-stay-hidden';
     const env = { SLACK_BOT_TOKEN: token, SLACK_APP_TOKEN: token, SLACK_CHANNEL: 'C1' };
     const problems = problemsOf(undefined, env);
 
