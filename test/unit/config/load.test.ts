@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { loadConfig } from '../../../src/config/load';
 import type { Rule } from '../../../src/rules/types';
+import { DEFAULT_CPU_RULE } from '../../support/rules';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/config');
 const EXAMPLES = path.resolve(__dirname, '../../../config/examples');
@@ -54,21 +55,7 @@ describe('loadConfig defaults', () => {
   });
 
   it('normalises the cpu rule', () => {
-    expect(rule(config.rules, 'cpu')).toEqual({
-      id: 'cpu',
-      title: 'CPU utilization',
-      charts: ['system.cpu'],
-      dimensions: ['user', 'system', 'softirq', 'irq', 'guest'],
-      percentOf: undefined,
-      windowSeconds: 60,
-      absolute: false,
-      units: '%',
-      warning: { direction: 'high', trigger: 80, clear: 75 },
-      critical: { direction: 'high', trigger: 90, clear: 85 },
-      forSeconds: 30,
-      clearForSeconds: 30,
-      enabled: true,
-    });
+    expect(rule(config.rules, 'cpu')).toEqual(DEFAULT_CPU_RULE);
   });
 
   it('reads swap as a percentage of used plus free over either chart name', () => {

@@ -9,6 +9,7 @@ import { parseChartData, parseJson } from '../../../src/netdata/parse';
 import type { ChartRequest, ChartSample, NodeTarget } from '../../../src/netdata/types';
 import { type CycleConfig, type NetdataSource, PollCycle } from '../../../src/poller/cycle';
 import type { Rule } from '../../../src/rules/types';
+import { DEFAULT_CPU_RULE } from '../../support/rules';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/netdata-v1.37.1');
 
@@ -16,21 +17,8 @@ function fixtureSample(file: string, chart: string): ChartSample {
   return parseChartData(parseJson(readFileSync(path.join(FIXTURES, file), 'utf8')), chart);
 }
 
-const cpuRule: Rule = {
-  id: 'cpu',
-  title: 'CPU utilization',
-  charts: ['system.cpu'],
-  dimensions: ['user', 'system', 'softirq', 'irq', 'guest'],
-  percentOf: undefined,
-  windowSeconds: 60,
-  absolute: false,
-  units: '%',
-  warning: { direction: 'high', trigger: 80, clear: 75 },
-  critical: { direction: 'high', trigger: 90, clear: 85 },
-  forSeconds: 0,
-  clearForSeconds: 0,
-  enabled: true,
-};
+/** The default cpu rule, acting at once: these tests look at cycles, not at waiting times. */
+const cpuRule: Rule = { ...DEFAULT_CPU_RULE, forSeconds: 0, clearForSeconds: 0 };
 
 const swapRule: Rule = {
   ...cpuRule,
