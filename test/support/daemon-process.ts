@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,7 +8,22 @@ import { createInterface } from 'node:readline';
 /** A log line as the daemon writes it in JSON format. */
 export type LogLine = Record<string, unknown> & { event?: string; level?: string; key?: string };
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+/**
+ * The repository root: the first folder above this file with a package.json. This file runs
+ * from test/support under ts-jest and from dist-bench/test/support once the benchmarks are
+ * compiled, so a fixed relative path would be right for only one of them.
+ */
+function findRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) {
+      return dir;
+    }
+  }
+  throw new Error(`no package.json above ${from}`);
+}
+
+/** The built command-line entry point; `npm run build` first. */
+export const CLI = path.join(findRoot(__dirname), 'dist/cli.js');
 
 /**
  * The real daemon (`dist/cli.js`, so `npm run build` first) as a child process, with its JSON
@@ -31,6 +47,39 @@ export class DaemonProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new DaemonProcess(child);
+  }
+
+  /**
+   * Starts the daemon and resolves once it logs `daemon.started` (its first cycle has run). A
+   * daemon that refuses to start exits: that rejects at once, with what it wrote.
+   */
+  static async startUntilStarted(
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    timeoutMs = 60_000,
+  ): Promise<DaemonProcess> {
+    const daemon = DaemonProcess.start(args, env);
+    const started = daemon.waitFor(
+      (line) => line.event === 'daemon.started',
+      'the daemon started',
+      {
+        timeoutMs,
+      },
+    );
+    const exited = daemon.exitCode().then((code) => {
+      throw new Error(`the daemon exited with code ${String(code)}:\n${daemon.tail()}`);
+    });
+
+    await Promise.race([started, exited]);
+    exited.catch(() => undefined);
+    return daemon;
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) {
+      throw new Error('the daemon did not start');
+    }
+    return this.child.pid;
   }
 
   /** Resolves with the first line, already seen or still to come, that matches. */

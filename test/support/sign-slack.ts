@@ -84,3 +84,21 @@ export function blockActionsPayload(options: BlockActionOptions): Record<string,
 export function interactivityBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/**
+ * The POST Slack makes to an app's request URL for `payload`: form-encoded and signed with
+ * `signingSecret` at `timestampSeconds`. Give it to `fetch` with the daemon's /slack/events.
+ */
+export function interactionRequest(
+  payload: Record<string, unknown>,
+  signingSecret: string,
+  timestampSeconds: number,
+): { method: 'POST'; headers: Record<string, string>; body: string } {
+  const body = interactivityBody(payload);
+  const headers = signSlackBody(body, signingSecret, timestampSeconds);
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  };
+}
