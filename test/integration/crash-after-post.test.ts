@@ -1,15 +1,12 @@
-import type { DaemonProcess } from '../support/daemon-process';
 import {
   CPU_KEY,
   colourOf,
   episodeIdOf,
   isTransition,
-  startDaemon,
-  startStack,
   topLevel,
   waitForLine,
   waitUntil,
-  type Stack,
+  Story,
 } from './harness';
 import { startSlackProxy, type SlackProxy } from './slack-proxy';
 
@@ -19,35 +16,26 @@ import { startSlackProxy, type SlackProxy } from './slack-proxy';
  * ts. The restarted daemon must find that post (its metadata names the episode) and update it.
  */
 describe('a daemon killed after Slack accepted a post it never heard back about', () => {
-  let stack: Stack;
+  const story = Story.perBlock();
   let proxy: SlackProxy;
-  let first: DaemonProcess | undefined;
-  let second: DaemonProcess | undefined;
 
   beforeAll(async () => {
-    stack = await startStack();
-    proxy = await startSlackProxy(stack.slack.url);
-    stack.env.SLACK_API_URL = proxy.url;
-  });
-
-  afterAll(async () => {
-    await first?.stop('SIGKILL');
-    await second?.stop();
-    await proxy?.close();
-    await stack?.close();
+    proxy = await startSlackProxy(story.slack.url);
+    story.onEnd(() => proxy.close());
+    story.stack.env.SLACK_API_URL = proxy.url;
   });
 
   it('finds the earlier post after a restart and updates it instead of posting again', async () => {
-    first = await startDaemon(stack);
+    const first = await story.startDaemon({ stopWith: 'SIGKILL' });
     proxy.swallowAnswerToNext('chat.postMessage');
-    stack.netdata.setCpu(95);
-    await waitUntil(() => topLevel(stack.slack).length === 1, 'Slack has the post', first);
-    const [posted] = topLevel(stack.slack);
+    story.netdata.setCpu(95);
+    await waitUntil(() => topLevel(story.slack).length === 1, 'Slack has the post', first);
+    const [posted] = topLevel(story.slack);
     if (posted === undefined) throw new Error('no post');
     expect(first.events('slack.posted')).toEqual([]);
 
     await first.stop('SIGKILL');
-    second = await startDaemon(stack);
+    const second = await story.startDaemon();
     const recovered = await waitForLine(
       second,
       (line) => line.event === 'slack.post_recovered' && line.key === CPU_KEY,
@@ -55,14 +43,14 @@ describe('a daemon killed after Slack accepted a post it never heard back about'
     );
     expect(recovered).toMatchObject({ ts: posted.ts, episode: episodeIdOf(posted) });
 
-    stack.netdata.setCpu(5);
+    story.netdata.setCpu(5);
     await waitForLine(second, isTransition(CPU_KEY, 'clear'), 'cpu clears');
     await waitUntil(
-      () => colourOf(topLevel(stack.slack)[0]!) === '#2eb67d',
+      () => colourOf(topLevel(story.slack)[0]!) === '#2eb67d',
       'the earlier post turns resolved',
       second,
     );
-    expect(topLevel(stack.slack)).toHaveLength(1);
-    expect(topLevel(stack.slack)[0]?.ts).toBe(posted.ts);
+    expect(topLevel(story.slack)).toHaveLength(1);
+    expect(topLevel(story.slack)[0]?.ts).toBe(posted.ts);
   }, 120_000);
 });

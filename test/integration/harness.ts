@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-import { DaemonProcess, freePort, type LogLine } from '../support/daemon-process';
+import { fastConfigYaml, makeDaemonFolder } from '../support/daemon-config';
+import { DaemonProcess, type LogLine } from '../support/daemon-process';
 import { startFakeNetdata, type FakeNetdata } from '../support/fake-netdata';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack';
-import { blockActionsPayload, interactivityBody, signSlackBody } from '../support/sign-slack';
+import { blockActionsPayload, interactionRequest } from '../support/sign-slack';
 
 /**
  * What every daemon-level story needs: a Netdata stand-in, a Slack stand-in, a temp folder with
@@ -44,53 +41,32 @@ export interface StackOptions {
 }
 
 /**
- * A config for fast stories: one poll a second, a CPU rule that reacts at once (warning above
- * 80, critical above 90, clear below 75 and 85), the other default rules off.
+ * The fakes and files of one story. The config is made for fast stories: one poll a second, a
+ * CPU rule that reacts at once (warning above 80, critical above 90, clear below 75 and 85),
+ * the other default rules off.
  */
-function configText(netdataUrl: string, options: StackOptions): string {
-  const unreachable =
-    options.unreachableAfter === undefined
-      ? ''
-      : `  unreachable_after: ${options.unreachableAfter}\n`;
-  return `netdata:
-  url: ${netdataUrl}
-  timeout: 1s
-${unreachable}poll:
-  every: 1s
-rules:
-  cpu:
-    window: 1s
-    for: 0s
-    clear_for: 0s
-  swap:
-    enabled: false
-  bandwidth_in:
-    enabled: false
-  bandwidth_out:
-    enabled: false
-`;
-}
-
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+async function startStack(options: StackOptions): Promise<Stack> {
   const netdata = await startFakeNetdata(NODE);
   const slack = await startFakeSlack({
     botToken: BOT_TOKEN,
     ...(options.appToken !== undefined ? { appToken: options.appToken } : {}),
     channels: [{ id: CHANNEL, name: 'alerts', isMember: true }],
   });
-  const folder = mkdtempSync(path.join(tmpdir(), 'bridge-integration-'));
-  const configFile = path.join(folder, 'config.yaml');
-  writeFileSync(configFile, configText(netdata.url, options));
-  const httpPort = await freePort();
+  const config = fastConfigYaml({
+    netdataUrl: netdata.url,
+    timeout: '1s',
+    ...(options.unreachableAfter !== undefined
+      ? { unreachableAfter: options.unreachableAfter }
+      : {}),
+  });
+  const files = await makeDaemonFolder('bridge-integration-', config);
 
   const env: NodeJS.ProcessEnv = {
+    ...files.env,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_CHANNEL: CHANNEL,
     SLACK_API_URL: slack.url,
-    BRIDGE_HTTP_PORT: String(httpPort),
-    BRIDGE_HTTP_HOST: '127.0.0.1',
-    BRIDGE_STATE_PATH: path.join(folder, 'state.sqlite'),
     LOG_LEVEL: 'debug',
     ...(options.appToken !== undefined ? { SLACK_APP_TOKEN: options.appToken } : {}),
   };
@@ -98,31 +74,118 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     netdata,
     slack,
-    folder,
-    configFile,
+    folder: files.folder,
+    configFile: files.configFile,
     env,
-    httpPort,
+    httpPort: files.port,
     close: async () => {
       await netdata.stop();
       await slack.close();
-      rmSync(folder, { recursive: true, force: true });
+      files.remove();
     },
   };
 }
 
-/** Starts the built daemon on the stack and resolves once its first cycle has run. */
-export async function startDaemon(stack: Stack): Promise<DaemonProcess> {
-  const daemon = DaemonProcess.start(['run', '--config', stack.configFile], stack.env);
-  const started = daemon.waitFor((line) => line.event === 'daemon.started', 'the daemon started', {
-    timeoutMs: WAIT_TIMEOUT_MS,
-  });
-  // A daemon that refuses to start exits: say so at once, with what it wrote.
-  const exited = daemon.exitCode().then((code) => {
-    throw new Error(`the daemon exited with code ${String(code)}:\n${daemon.tail()}`);
-  });
-  await Promise.race([started, exited]);
-  exited.catch(() => undefined);
-  return daemon;
+/**
+ * One story's stack and the daemons started on it, wired to jest's hooks so that a test file
+ * reads as its story. Daemons started here are stopped when the story ends, in the order they
+ * were started, then whatever `onEnd` was given, then the stack.
+ */
+export class Story {
+  private current: Stack | undefined;
+  private daemons: { daemon: DaemonProcess; stopWith: NodeJS.Signals }[] = [];
+  private closers: (() => Promise<void>)[] = [];
+
+  private constructor(private readonly options: StackOptions) {}
+
+  /** One stack for all the tests of the enclosing block (beforeAll / afterAll). */
+  static perBlock(options: StackOptions = {}): Story {
+    const story = new Story(options);
+    beforeAll(() => story.begin());
+    afterAll(() => story.end());
+    return story;
+  }
+
+  /** A fresh stack, state file included, for each test of the enclosing block. */
+  static perTest(options: StackOptions = {}): Story {
+    const story = new Story(options);
+    beforeEach(() => story.begin());
+    afterEach(() => story.end());
+    return story;
+  }
+
+  get stack(): Stack {
+    if (this.current === undefined) {
+      throw new Error('the story has not begun: use it inside a hook or a test');
+    }
+    return this.current;
+  }
+
+  get slack(): FakeSlack {
+    return this.stack.slack;
+  }
+
+  get netdata(): FakeNetdata {
+    return this.stack.netdata;
+  }
+
+  get httpPort(): number {
+    return this.stack.httpPort;
+  }
+
+  /**
+   * Starts the built daemon on the stack and resolves once its first cycle has run. When the
+   * story ends it gets `stopWith` (SIGTERM by default), unless it has stopped already.
+   */
+  async startDaemon(options: { stopWith?: NodeJS.Signals } = {}): Promise<DaemonProcess> {
+    const daemon = await DaemonProcess.startUntilStarted(
+      ['run', '--config', this.stack.configFile],
+      this.stack.env,
+      WAIT_TIMEOUT_MS,
+    );
+    this.daemons.push({ daemon, stopWith: options.stopWith ?? 'SIGTERM' });
+    return daemon;
+  }
+
+  /** Starts the daemon with `env` over the stack's and does not wait: for one that must refuse. */
+  spawnDaemon(env: NodeJS.ProcessEnv): DaemonProcess {
+    const daemon = DaemonProcess.start(['run', '--config', this.stack.configFile], {
+      ...this.stack.env,
+      ...env,
+    });
+    this.daemons.push({ daemon, stopWith: 'SIGTERM' });
+    return daemon;
+  }
+
+  /** Runs `close` when the story ends, after its daemons stopped and before the stack closes. */
+  onEnd(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
+  /** The one alert message in the channel; throws when there is none yet. */
+  only(): FakeMessage {
+    const [message] = topLevel(this.slack);
+    if (message === undefined) throw new Error('no alert message in the channel');
+    return message;
+  }
+
+  private async begin(): Promise<void> {
+    this.current = await startStack(this.options);
+  }
+
+  private async end(): Promise<void> {
+    for (const { daemon, stopWith } of this.daemons) {
+      await daemon.stop(stopWith);
+    }
+    for (const close of this.closers) {
+      await close();
+    }
+    await this.current?.close();
+
+    this.current = undefined;
+    this.daemons = [];
+    this.closers = [];
+  }
 }
 
 /** Polls `condition` until it holds; the error names what was awaited and shows the log tail. */
@@ -220,16 +283,14 @@ export function clickPayload(slack: FakeSlack, options: ClickOptions): Record<st
 }
 
 /** POSTs a click, form-encoded and signed as Slack does, to the daemon's /slack/events. */
-export function postClick(stack: Stack, options: ClickOptions): Promise<Response> {
-  const body = interactivityBody(clickPayload(stack.slack, options));
-  const headers = signSlackBody(
-    body,
+export function postClick(
+  stack: Pick<Stack, 'slack' | 'httpPort'>,
+  options: ClickOptions,
+): Promise<Response> {
+  const request = interactionRequest(
+    clickPayload(stack.slack, options),
     options.secret ?? SIGNING_SECRET,
     (options.signedAt ?? Date.now()) / 1000,
   );
-  return fetch(`http://127.0.0.1:${stack.httpPort}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body,
-  });
+  return fetch(`http://127.0.0.1:${stack.httpPort}/slack/events`, request);
 }

@@ -1,5 +1,4 @@
 import type { DaemonProcess } from '../support/daemon-process';
-import type { FakeMessage } from '../support/fake-slack';
 import {
   BOT_TOKEN,
   CHANNEL,
@@ -11,12 +10,10 @@ import {
   isTransition,
   postClick,
   shownText,
-  startDaemon,
-  startStack,
   topLevel,
   waitForLine,
   waitUntil,
-  type Stack,
+  Story,
 } from './harness';
 
 /**
@@ -24,31 +21,19 @@ import {
  * stand-in, posts to a Slack stand-in and receives signed clicks on POST /slack/events.
  */
 describe('Slack alerts in HTTP mode', () => {
-  let stack: Stack;
+  const story = Story.perBlock();
   let daemon: DaemonProcess;
 
   beforeAll(async () => {
-    stack = await startStack();
-    daemon = await startDaemon(stack);
+    daemon = await story.startDaemon();
   });
-
-  afterAll(async () => {
-    await daemon?.stop();
-    await stack?.close();
-  });
-
-  const only = (): FakeMessage => {
-    const [message] = topLevel(stack.slack);
-    if (message === undefined) throw new Error('no alert message in the channel');
-    return message;
-  };
 
   it('posts one message per episode, acknowledges signed clicks only, and resolves in place', async () => {
-    stack.netdata.setCpu(95);
+    story.netdata.setCpu(95);
     await waitForLine(daemon, isTransition(CPU_KEY, 'critical'), 'cpu turns critical');
-    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', daemon);
+    await waitUntil(() => topLevel(story.slack).length === 1, 'the alert is posted', daemon);
 
-    const posted = only();
+    const posted = story.only();
     const episodeId = episodeIdOf(posted);
     expect(posted.metadata).toEqual({
       event_type: 'netdata_bridge_alert',
@@ -61,8 +46,8 @@ describe('Slack alerts in HTTP mode', () => {
     );
 
     const click = { episodeId, messageTs: posted.ts, userId: 'U0ALICE' };
-    const forged = await postClick(stack, { ...click, secret: 'not-the-signing-secret' });
-    const stale = await postClick(stack, { ...click, signedAt: Date.now() - 6 * 60_000 });
+    const forged = await postClick(story, { ...click, secret: 'not-the-signing-secret' });
+    const stale = await postClick(story, { ...click, signedAt: Date.now() - 6 * 60_000 });
     expect(forged.status).toBe(401);
     expect(stale.status).toBe(401);
     // The answer can arrive before the daemon's log line about it does.
@@ -76,20 +61,20 @@ describe('Slack alerts in HTTP mode', () => {
       'stale_timestamp',
     ]);
     expect(daemon.events('alert.acknowledged')).toEqual([]);
-    expect(only().edited).toBeUndefined();
+    expect(story.only().edited).toBeUndefined();
 
-    const signed = await postClick(stack, click);
+    const signed = await postClick(story, click);
     expect(signed.status).toBe(200);
     await waitUntil(
-      () => shownText(only()).includes('Acknowledged by <@U0ALICE>'),
+      () => shownText(story.only()).includes('Acknowledged by <@U0ALICE>'),
       'the message shows the acknowledgement',
       daemon,
     );
-    expect(only().ts).toBe(posted.ts);
-    expect(buttonsOf(only())).toContainEqual(
+    expect(story.only().ts).toBe(posted.ts);
+    expect(buttonsOf(story.only())).toContainEqual(
       expect.objectContaining({ action_id: 'alert_unack', value: episodeId }),
     );
-    expect(buttonsOf(only()).map((button) => button.action_id)).not.toContain('alert_ack');
+    expect(buttonsOf(story.only()).map((button) => button.action_id)).not.toContain('alert_ack');
     const acknowledged = await waitForLine(
       daemon,
       (line) => line.event === 'alert.acknowledged',
@@ -97,21 +82,21 @@ describe('Slack alerts in HTTP mode', () => {
     );
     expect(acknowledged).toMatchObject({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId });
 
-    stack.netdata.setCpu(5);
+    story.netdata.setCpu(5);
     await waitForLine(daemon, isTransition(CPU_KEY, 'clear'), 'cpu clears');
     await waitUntil(
-      () => colourOf(only()) === '#2eb67d' && thread(posted.ts).includes('resolved'),
+      () => colourOf(story.only()) === '#2eb67d' && thread(posted.ts).includes('resolved'),
       'the same message turns resolved and the thread tells the clear',
       daemon,
     );
 
-    expect(only().ts).toBe(posted.ts);
-    expect(shownText(only())).toContain('Resolved');
-    expect(shownText(only())).toContain('Acknowledged by <@U0ALICE>');
-    expect(buttonsOf(only()).map((button) => button.action_id)).not.toContain('alert_unack');
+    expect(story.only().ts).toBe(posted.ts);
+    expect(shownText(story.only())).toContain('Resolved');
+    expect(shownText(story.only())).toContain('Acknowledged by <@U0ALICE>');
+    expect(buttonsOf(story.only()).map((button) => button.action_id)).not.toContain('alert_unack');
     expect(thread(posted.ts)).toMatch(/acknowledged by <@U0ALICE>/);
     expect(thread(posted.ts)).toMatch(/resolved after \d+ s at 5 %/);
-    expect(topLevel(stack.slack)).toHaveLength(1);
+    expect(topLevel(story.slack)).toHaveLength(1);
   }, 90_000);
 
   it('writes neither the bot token nor the signing secret in any log line', () => {
@@ -124,7 +109,7 @@ describe('Slack alerts in HTTP mode', () => {
 
   /** The thread under `ts`, all replies joined. */
   function thread(ts: string): string {
-    return stack.slack
+    return story.slack
       .replies(CHANNEL, ts)
       .map((reply) => reply.text ?? '')
       .join('\n');

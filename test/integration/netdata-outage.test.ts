@@ -7,12 +7,10 @@ import {
   colourOf,
   isTransition,
   shownText,
-  startDaemon,
-  startStack,
   topLevel,
   waitForLine,
   waitUntil,
-  type Stack,
+  Story,
 } from './harness';
 
 const UNREACHABLE_AFTER = 3;
@@ -23,33 +21,27 @@ const UNREACHABLE_AFTER = 3;
  * own message when the agent answers again.
  */
 describe('a Netdata agent that stops answering and comes back', () => {
-  let stack: Stack;
+  const story = Story.perBlock({ unreachableAfter: UNREACHABLE_AFTER });
   let daemon: DaemonProcess;
 
   beforeAll(async () => {
-    stack = await startStack({ unreachableAfter: UNREACHABLE_AFTER });
-    daemon = await startDaemon(stack);
-  });
-
-  afterAll(async () => {
-    await daemon?.stop();
-    await stack?.close();
+    daemon = await story.startDaemon();
   });
 
   const messageFor = (key: string): FakeMessage | undefined =>
-    topLevel(stack.slack).find((message) => message.metadata?.event_payload.key === key);
+    topLevel(story.slack).find((message) => message.metadata?.event_payload.key === key);
 
   const nodeFailed = (line: LogLine): boolean =>
     line.event === 'netdata.node_failed' && line.node === NODE;
 
   it('raises netdata_unreachable for the node, keeps the critical alert, and resolves in place', async () => {
-    stack.netdata.setCpu(95);
+    story.netdata.setCpu(95);
     await waitForLine(daemon, isTransition(CPU_KEY, 'critical'), 'cpu turns critical');
     await waitUntil(() => messageFor(CPU_KEY) !== undefined, 'the cpu alert is posted', daemon);
     const cpuMessage = messageFor(CPU_KEY)!;
 
     const outage = daemon.lines.length;
-    await stack.netdata.stop();
+    await story.netdata.stop();
     const raised = await waitForLine(
       daemon,
       isTransition(UNREACHABLE_KEY, 'critical'),
@@ -82,7 +74,7 @@ describe('a Netdata agent that stops answering and comes back', () => {
     expect(colourOf(messageFor(CPU_KEY)!)).toBe('#d72b3f');
 
     const back = daemon.lines.length;
-    await stack.netdata.start();
+    await story.netdata.start();
     await waitForLine(
       daemon,
       isTransition(UNREACHABLE_KEY, 'clear'),
@@ -102,6 +94,6 @@ describe('a Netdata agent that stops answering and comes back', () => {
     expect(daemon.events('alert.transition').filter((line) => line.key === CPU_KEY)).toHaveLength(
       1,
     );
-    expect(topLevel(stack.slack)).toHaveLength(2);
+    expect(topLevel(story.slack)).toHaveLength(2);
   }, 120_000);
 });

@@ -3,12 +3,10 @@ import {
   CPU_KEY,
   episodeIdOf,
   isTransition,
-  startDaemon,
-  startStack,
   topLevel,
   waitForLine,
   waitUntil,
-  type Stack,
+  Story,
 } from './harness';
 
 /**
@@ -16,30 +14,24 @@ import {
  * Retry-After Slack asked for, and reaches the channel exactly once.
  */
 describe('Slack rate limiting a post', () => {
-  let stack: Stack;
+  const story = Story.perBlock();
   let daemon: DaemonProcess;
 
   beforeAll(async () => {
-    stack = await startStack();
-    daemon = await startDaemon(stack);
-  });
-
-  afterAll(async () => {
-    await daemon?.stop();
-    await stack?.close();
+    daemon = await story.startDaemon();
   });
 
   it('delivers the alert once after a 429 with Retry-After, and logs the retry for the alert key', async () => {
-    stack.slack.rateLimitNext('chat.postMessage', 2);
+    story.slack.rateLimitNext('chat.postMessage', 2);
 
-    stack.netdata.setCpu(95);
+    story.netdata.setCpu(95);
     await waitForLine(daemon, isTransition(CPU_KEY, 'critical'), 'cpu turns critical');
     const retry = await waitForLine(
       daemon,
       (line) => line.event === 'notification.retry' && line.key === CPU_KEY,
       'the rate-limited post is scheduled again',
     );
-    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', daemon);
+    await waitUntil(() => topLevel(story.slack).length === 1, 'the alert is posted', daemon);
     await waitForLine(
       daemon,
       (line) => line.event === 'notification.delivered' && line.key === CPU_KEY,
@@ -50,15 +42,15 @@ describe('Slack rate limiting a post', () => {
     await daemon.waitForMore((line) => line.event === 'cycle.completed', 3, 'three more cycles');
 
     expect(retry).toMatchObject({ nextInMs: 2_000, attempts: 1 });
-    const [message] = topLevel(stack.slack);
+    const [message] = topLevel(story.slack);
     expect(message?.metadata?.event_payload.key).toBe(CPU_KEY);
     expect(retry.episode).toBe(message && episodeIdOf(message));
     // One call answered 429 and one was accepted; nothing else started a message.
-    const topLevelPosts = stack.slack
+    const topLevelPosts = story.slack
       .calls('chat.postMessage')
       .filter((call) => call.params.thread_ts === undefined);
     expect(topLevelPosts).toHaveLength(2);
-    expect(topLevel(stack.slack)).toHaveLength(1);
+    expect(topLevel(story.slack)).toHaveLength(1);
     expect(daemon.events('notification.retry')).toHaveLength(1);
   }, 90_000);
 });

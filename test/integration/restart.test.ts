@@ -1,5 +1,3 @@
-import type { DaemonProcess } from '../support/daemon-process';
-import type { FakeMessage } from '../support/fake-slack';
 import {
   CHANNEL,
   CPU_KEY,
@@ -9,12 +7,10 @@ import {
   isTransition,
   postClick,
   shownText,
-  startDaemon,
-  startStack,
   topLevel,
   waitForLine,
   waitUntil,
-  type Stack,
+  Story,
 } from './harness';
 
 /**
@@ -22,59 +18,39 @@ import {
  * without warning (SIGKILL: no shutdown code runs) and started again on the same state file.
  */
 describe('a daemon killed and started again on the same state file', () => {
-  let stack: Stack;
-  let first: DaemonProcess | undefined;
-  let second: DaemonProcess | undefined;
-
-  beforeEach(async () => {
-    stack = await startStack();
-  });
-
-  afterEach(async () => {
-    await first?.stop('SIGKILL');
-    await second?.stop();
-    await stack?.close();
-    first = undefined;
-    second = undefined;
-  });
-
-  const only = (): FakeMessage => {
-    const [message] = topLevel(stack.slack);
-    if (message === undefined) throw new Error('no alert message in the channel');
-    return message;
-  };
+  const story = Story.perTest();
 
   const ephemeralTo = (user: string): string[] =>
-    stack.slack
+    story.slack
       .messages(CHANNEL)
       .filter((message) => message.ephemeralUser === user)
       .map((message) => message.text ?? '');
 
   it('keeps the episode, its message and its acknowledgement, and clears the original message', async () => {
-    first = await startDaemon(stack);
-    stack.netdata.setCpu(95);
-    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', first);
-    const posted = only();
+    const first = await story.startDaemon({ stopWith: 'SIGKILL' });
+    story.netdata.setCpu(95);
+    await waitUntil(() => topLevel(story.slack).length === 1, 'the alert is posted', first);
+    const posted = story.only();
     const episodeId = episodeIdOf(posted);
     const click = { episodeId, messageTs: posted.ts };
-    expect((await postClick(stack, { ...click, userId: 'U0ALICE' })).status).toBe(200);
+    expect((await postClick(story, { ...click, userId: 'U0ALICE' })).status).toBe(200);
     await waitUntil(
-      () => shownText(only()).includes('Acknowledged by <@U0ALICE>'),
+      () => shownText(story.only()).includes('Acknowledged by <@U0ALICE>'),
       'the message shows the acknowledgement',
       first,
     );
 
     await first.stop('SIGKILL');
-    second = await startDaemon(stack);
+    const second = await story.startDaemon();
     await second.waitForMore((line) => line.event === 'cycle.completed', 3, 'three cycles');
 
     // The alert stayed critical across the restart: no transition, no second post.
     expect(second.events('alert.transition')).toEqual([]);
-    expect(topLevel(stack.slack)).toHaveLength(1);
-    expect(shownText(only())).toContain('Acknowledged by <@U0ALICE>');
+    expect(topLevel(story.slack)).toHaveLength(1);
+    expect(shownText(story.only())).toContain('Acknowledged by <@U0ALICE>');
 
     // The store still knows who acknowledged: a second click changes nothing and says why.
-    expect((await postClick(stack, { ...click, userId: 'U0BOB' })).status).toBe(200);
+    expect((await postClick(story, { ...click, userId: 'U0BOB' })).status).toBe(200);
     await waitUntil(
       () =>
         ephemeralTo('U0BOB').some((text) => text.includes('Already acknowledged by <@U0ALICE>')),
@@ -84,9 +60,9 @@ describe('a daemon killed and started again on the same state file', () => {
 
     // The buttons of the message posted before the restart still work.
     const unack = { ...click, userId: 'U0ALICE', actionId: 'alert_unack' };
-    expect((await postClick(stack, unack)).status).toBe(200);
+    expect((await postClick(story, unack)).status).toBe(200);
     await waitUntil(
-      () => buttonsOf(only()).some((button) => button.action_id === 'alert_ack'),
+      () => buttonsOf(story.only()).some((button) => button.action_id === 'alert_ack'),
       'the message offers Acknowledge again',
       second,
     );
@@ -97,43 +73,47 @@ describe('a daemon killed and started again on the same state file', () => {
     );
     expect(unacknowledged).toMatchObject({ key: CPU_KEY, user: 'U0ALICE', episode: episodeId });
 
-    stack.netdata.setCpu(5);
+    story.netdata.setCpu(5);
     await waitForLine(second, isTransition(CPU_KEY, 'clear'), 'cpu clears');
-    await waitUntil(() => colourOf(only()) === '#2eb67d', 'the message turns resolved', second);
-    expect(only().ts).toBe(posted.ts);
-    expect(shownText(only())).toContain('Resolved');
-    expect(topLevel(stack.slack)).toHaveLength(1);
+    await waitUntil(
+      () => colourOf(story.only()) === '#2eb67d',
+      'the message turns resolved',
+      second,
+    );
+    expect(story.only().ts).toBe(posted.ts);
+    expect(shownText(story.only())).toContain('Resolved');
+    expect(topLevel(story.slack)).toHaveLength(1);
   }, 120_000);
 
   it('shows an acknowledgement recorded while Slack was down, after a kill before its update', async () => {
-    first = await startDaemon(stack);
-    stack.netdata.setCpu(95);
-    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', first);
-    const posted = only();
+    const first = await story.startDaemon({ stopWith: 'SIGKILL' });
+    story.netdata.setCpu(95);
+    await waitUntil(() => topLevel(story.slack).length === 1, 'the alert is posted', first);
+    const posted = story.only();
     const episodeId = episodeIdOf(posted);
 
-    stack.slack.setDown(true);
+    story.slack.setDown(true);
     const fromLine = first.lines.length;
     const click = { episodeId, messageTs: posted.ts, userId: 'U0ALICE' };
-    expect((await postClick(stack, click)).status).toBe(200);
+    expect((await postClick(story, click)).status).toBe(200);
     await waitForLine(
       first,
       (line) => line.event === 'notification.retry' && line.key === CPU_KEY,
       'the update after the click fails',
       fromLine,
     );
-    expect(shownText(only())).not.toContain('Acknowledged by');
+    expect(shownText(story.only())).not.toContain('Acknowledged by');
 
     await first.stop('SIGKILL');
-    stack.slack.setDown(false);
-    second = await startDaemon(stack);
+    story.slack.setDown(false);
+    const second = await story.startDaemon();
 
     await waitUntil(
-      () => shownText(only()).includes('Acknowledged by <@U0ALICE>'),
+      () => shownText(story.only()).includes('Acknowledged by <@U0ALICE>'),
       'the message shows the acknowledgement recorded before the kill',
       second,
     );
-    expect(only().ts).toBe(posted.ts);
-    expect(topLevel(stack.slack)).toHaveLength(1);
+    expect(story.only().ts).toBe(posted.ts);
+    expect(topLevel(story.slack)).toHaveLength(1);
   }, 120_000);
 });

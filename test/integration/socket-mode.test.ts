@@ -1,5 +1,4 @@
 import type { DaemonProcess } from '../support/daemon-process';
-import type { FakeMessage } from '../support/fake-slack';
 import { FakeSocketMode } from '../support/fake-socket-mode';
 import {
   APP_TOKEN,
@@ -9,12 +8,10 @@ import {
   episodeIdOf,
   isTransition,
   shownText,
-  startDaemon,
-  startStack,
   topLevel,
   waitForLine,
   waitUntil,
-  type Stack,
+  Story,
 } from './harness';
 
 /**
@@ -23,55 +20,43 @@ import {
  * `interactive` envelopes, which the daemon must acknowledge or Slack retries them.
  */
 describe('Slack alerts in Socket Mode', () => {
-  let stack: Stack;
+  const story = Story.perBlock({ appToken: APP_TOKEN });
   let socket: FakeSocketMode;
   let daemon: DaemonProcess;
 
   beforeAll(async () => {
-    stack = await startStack({ appToken: APP_TOKEN });
-    socket = await FakeSocketMode.start(stack.slack);
-    daemon = await startDaemon(stack);
+    socket = await FakeSocketMode.start(story.slack);
+    story.onEnd(() => socket.close());
+    daemon = await story.startDaemon();
     await socket.connected();
   });
-
-  afterAll(async () => {
-    await daemon?.stop();
-    await socket?.close();
-    await stack?.close();
-  });
-
-  const only = (): FakeMessage => {
-    const [message] = topLevel(stack.slack);
-    if (message === undefined) throw new Error('no alert message in the channel');
-    return message;
-  };
 
   it('acknowledges a click that arrives as an interactive envelope and shows it on the message', async () => {
     expect(daemon.events('slack.receiving')).toContainEqual(
       expect.objectContaining({ mode: 'socket' }),
     );
-    const opens = stack.slack.calls('apps.connections.open');
+    const opens = story.slack.calls('apps.connections.open');
     expect(opens.length).toBeGreaterThanOrEqual(1);
     expect(opens.every((call) => call.token === APP_TOKEN)).toBe(true);
 
-    stack.netdata.setCpu(95);
+    story.netdata.setCpu(95);
     await waitForLine(daemon, isTransition(CPU_KEY, 'critical'), 'cpu turns critical');
-    await waitUntil(() => topLevel(stack.slack).length === 1, 'the alert is posted', daemon);
-    const posted = only();
+    await waitUntil(() => topLevel(story.slack).length === 1, 'the alert is posted', daemon);
+    const posted = story.only();
     const episodeId = episodeIdOf(posted);
 
     // Resolves only when the daemon answers this envelope's id; unanswered, the test times out.
     await socket.sendInteractive(
-      clickPayload(stack.slack, { episodeId, messageTs: posted.ts, userId: 'U0BOB' }),
+      clickPayload(story.slack, { episodeId, messageTs: posted.ts, userId: 'U0BOB' }),
     );
 
     await waitUntil(
-      () => shownText(only()).includes('Acknowledged by <@U0BOB>'),
+      () => shownText(story.only()).includes('Acknowledged by <@U0BOB>'),
       'the message shows the acknowledgement',
       daemon,
     );
-    expect(only().ts).toBe(posted.ts);
-    expect(buttonsOf(only())).toContainEqual(
+    expect(story.only().ts).toBe(posted.ts);
+    expect(buttonsOf(story.only())).toContainEqual(
       expect.objectContaining({ action_id: 'alert_unack', value: episodeId }),
     );
     const acknowledged = await waitForLine(
@@ -80,6 +65,6 @@ describe('Slack alerts in Socket Mode', () => {
       'the acknowledgement is logged',
     );
     expect(acknowledged).toMatchObject({ key: CPU_KEY, user: 'U0BOB', episode: episodeId });
-    expect(topLevel(stack.slack)).toHaveLength(1);
+    expect(topLevel(story.slack)).toHaveLength(1);
   }, 90_000);
 });
