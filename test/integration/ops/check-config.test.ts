@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 
-import { CLI } from './harness';
+import { runCli } from './harness';
 
 const BOT_TOKEN = 'xoxb-1111-2222-check-config-secret';
 const SIGNING_SECRET = 'signing-secret-check-config-9876';
@@ -24,11 +23,7 @@ function checkConfig(yaml: string, env: NodeJS.ProcessEnv = {}) {
   files += 1;
   const file = path.join(folder, `config-${files}.yaml`);
   writeFileSync(file, yaml);
-  const result = spawnSync(process.execPath, [CLI, 'check-config', '--config', file], {
-    env: { PATH: process.env.PATH, ...env },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, file };
+  return { ...runCli(['check-config', '--config', file], env), file };
 }
 
 describe('netdata-slack-bridge check-config', () => {
