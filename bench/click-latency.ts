@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+import { fastConfigYaml, makeDaemonFolder } from '../test/support/daemon-config';
+import { DaemonProcess } from '../test/support/daemon-process';
 import { startFakeNetdata } from '../test/support/fake-netdata';
 import { startFakeSlack } from '../test/support/fake-slack';
-import { blockActionsPayload, interactivityBody, signSlackBody } from '../test/support/sign-slack';
-import { ChildDaemon, freePort } from './child-daemon';
+import { blockActionsPayload, interactionRequest } from '../test/support/sign-slack';
 
 const BOT_TOKEN = 'xoxb-bench-clicks';
 const SIGNING_SECRET = 'bench-clicks-signing-secret';
@@ -24,23 +22,6 @@ export interface ClickFigures {
   failed: number;
 }
 
-const CONFIG = (netdataUrl: string): string => `netdata:
-  url: ${netdataUrl}
-poll:
-  every: 1s
-rules:
-  cpu:
-    window: 1s
-    for: 0s
-    clear_for: 0s
-  swap:
-    enabled: false
-  bandwidth_in:
-    enabled: false
-  bandwidth_out:
-    enabled: false
-`;
-
 function percentile(sorted: number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * share) - 1)] ?? 0;
 }
@@ -54,15 +35,10 @@ async function click(url: string, episode: string, actionId: string, responseUrl
     responseUrl,
     channel: CHANNEL,
   });
-  const body = interactivityBody(payload);
-  const headers = signSlackBody(body, SIGNING_SECRET, Date.now() / 1000);
+  const request = interactionRequest(payload, SIGNING_SECRET, Date.now() / 1000);
 
   const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body,
-  });
+  const response = await fetch(url, request);
   await response.arrayBuffer();
   return { status: response.status, ms: performance.now() - started };
 }
@@ -75,20 +51,20 @@ async function click(url: string, episode: string, actionId: string, responseUrl
  * message, which competes for its event loop.
  */
 export async function benchClickLatency(count = 300): Promise<ClickFigures> {
-  const folder = mkdtempSync(path.join(tmpdir(), 'bridge-bench-clicks-'));
   const netdata = await startFakeNetdata('bench-node');
   netdata.setCpu(85);
   const slack = await startFakeSlack({
     botToken: BOT_TOKEN,
     channels: [{ id: CHANNEL, name: 'bench', isMember: true }],
   });
-  const configFile = path.join(folder, 'config.yaml');
-  writeFileSync(configFile, CONFIG(netdata.url));
-  const port = await freePort();
-  const daemon = ChildDaemon.start(['run', '--config', configFile], {
-    BRIDGE_HTTP_HOST: '127.0.0.1',
-    BRIDGE_HTTP_PORT: String(port),
-    BRIDGE_STATE_PATH: path.join(folder, 'state.sqlite'),
+  // A fast config: one poll a second and a cpu rule that acts at once, so the alert (at 85 %,
+  // a warning) is posted within seconds.
+  const files = await makeDaemonFolder(
+    'bridge-bench-clicks-',
+    fastConfigYaml({ netdataUrl: netdata.url }),
+  );
+  const daemon = DaemonProcess.start(['run', '--config', files.configFile], {
+    ...files.env,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_CHANNEL: CHANNEL,
@@ -99,8 +75,9 @@ export async function benchClickLatency(count = 300): Promise<ClickFigures> {
     const posted = await daemon.waitFor(
       (line) => line.event === 'notification.delivered' && line.key === KEY,
       'the alert was posted',
+      { timeoutMs: 30_000 },
     );
-    const url = `http://127.0.0.1:${port}/slack/events`;
+    const url = `http://127.0.0.1:${files.port}/slack/events`;
     const responseUrl = `${slack.url}response/T0TEAM/1/bench`;
     const timings: number[] = [];
     let failed = 0;
@@ -126,6 +103,6 @@ export async function benchClickLatency(count = 300): Promise<ClickFigures> {
     await daemon.stop();
     await slack.close();
     await netdata.stop();
-    rmSync(folder, { recursive: true, force: true });
+    files.remove();
   }
 }

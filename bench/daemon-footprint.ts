@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { ChildDaemon, freePort } from './child-daemon';
+import { makeDaemonFolder } from '../test/support/daemon-config';
+import { DaemonProcess } from '../test/support/daemon-process';
 import { cpuSeconds, statusMb } from './proc';
 
 const AGENT = 'http://127.0.0.1:19999';
@@ -38,16 +36,13 @@ export async function benchDaemonFootprint(seconds: number): Promise<FootprintFi
     return `no Netdata agent answers at ${AGENT}; start it with: netdata -D -i 127.0.0.1 -p 19999`;
   }
 
-  const folder = mkdtempSync(path.join(tmpdir(), 'bridge-bench-footprint-'));
-  const daemon = ChildDaemon.start(['run'], {
-    NETDATA_URL: AGENT,
-    BRIDGE_HTTP_HOST: '127.0.0.1',
-    BRIDGE_HTTP_PORT: String(await freePort()),
-    BRIDGE_STATE_PATH: path.join(folder, 'state.sqlite'),
-  });
+  const files = await makeDaemonFolder('bridge-bench-footprint-');
+  const daemon = DaemonProcess.start(['run'], { ...files.env, NETDATA_URL: AGENT });
 
   try {
-    await daemon.waitFor((line) => line.event === 'daemon.started', 'daemon.started');
+    await daemon.waitFor((line) => line.event === 'daemon.started', 'daemon.started', {
+      timeoutMs: 30_000,
+    });
     const startCpu = cpuSeconds(daemon.pid);
     const started = performance.now();
 
@@ -64,6 +59,6 @@ export async function benchDaemonFootprint(seconds: number): Promise<FootprintFi
     };
   } finally {
     await daemon.stop();
-    rmSync(folder, { recursive: true, force: true });
+    files.remove();
   }
 }
