@@ -257,17 +257,9 @@ export class FakeSlack {
       return { ok: false, error: 'no_text' };
     }
 
-    const message: FakeMessage = {
-      ts: this.nextTs(),
-      channel: channel.id,
-      text: stringParam(params.text),
-      blocks: params.blocks as unknown[] | undefined,
-      attachments: params.attachments as unknown[] | undefined,
-      thread_ts: stringParam(params.thread_ts),
+    const message = this.storeMessage(channel.id, params, user, {
       metadata: params.metadata as FakeMessage['metadata'],
-      user,
-    };
-    this.stored.push(message);
+    });
     return { ok: true, channel: channel.id, ts: message.ts, message: messageJson(message, true) };
   }
 
@@ -291,19 +283,30 @@ export class FakeSlack {
     if (!isChannel(channel)) return channel;
     if (typeof params.user !== 'string') return { ok: false, error: 'user_not_in_channel' };
 
+    const message = this.storeMessage(channel.id, params, user, { ephemeralUser: params.user });
+    return { ok: true, message_ts: message.ts };
+  }
+
+  /** Stores a message made from a post's parameters, under a new ts; `extra` is set on top. */
+  private storeMessage(
+    channel: string,
+    params: Params,
+    user: string,
+    extra: Pick<FakeMessage, 'metadata'> | Pick<FakeMessage, 'ephemeralUser'>,
+  ): FakeMessage {
     const message: FakeMessage = {
       ts: this.nextTs(),
-      channel: channel.id,
+      channel,
       text: stringParam(params.text),
       blocks: params.blocks as unknown[] | undefined,
       attachments: params.attachments as unknown[] | undefined,
       thread_ts: stringParam(params.thread_ts),
       metadata: undefined,
       user,
-      ephemeralUser: params.user,
+      ...extra,
     };
     this.stored.push(message);
-    return { ok: true, message_ts: message.ts };
+    return message;
   }
 
   private history(params: Params): Params {
