@@ -1,5 +1,5 @@
-import { benchCycle } from '../src/bench/cycle';
-import { main as benchStore } from '../src/bench/store';
+import { benchCycle } from './cycle';
+import { main as benchStore } from './store';
 import { benchClickLatency } from './click-latency';
 import { benchDaemonFootprint } from './daemon-footprint';
 import { benchNotificationCpu } from './notification-cpu';

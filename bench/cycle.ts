@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { StoredAlert } from '../alerts/types';
-import { parseChartData, parseJson } from '../netdata/parse';
-import type { NodeTarget } from '../netdata/types';
-import { evaluateCycle, type FetchOutcome } from '../poller/evaluate-cycle';
-import { planCycle } from '../poller/plan';
-import type { Rule } from '../rules/types';
+import type { StoredAlert } from '../src/alerts/types';
+import { parseChartData, parseJson } from '../src/netdata/parse';
+import type { NodeTarget } from '../src/netdata/types';
+import { evaluateCycle, type FetchOutcome } from '../src/poller/evaluate-cycle';
+import { planCycle } from '../src/poller/plan';
+import type { Rule } from '../src/rules/types';
 
 const FIXTURES = findFixtures(__dirname);
 
 /**
- * The recorded answers live in test/fixtures at the repository root. This file runs from
- * src/bench (ts-node, jest), dist/bench or dist-bench/src/bench, so walk up until they appear.
+ * The recorded answers live in test/fixtures at the repository root; this file runs compiled
+ * under dist-bench/bench, so walk up until they appear.
  */
 function findFixtures(from: string): string {
   for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {

@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import type { Notifier } from '../alerts/notifier';
-import { OutboxSender } from '../alerts/sender';
-import { SqliteAlertStore } from '../alerts/sqlite-store';
-import type { EvaluatedAlert } from '../alerts/types';
-import { createSilentLogger } from '../logging/logger';
-import type { AlertIdentity, Severity } from '../rules/types';
-import { alertIdentity, initialState } from '../rules/types';
+import type { Notifier } from '../src/alerts/notifier';
+import { OutboxSender } from '../src/alerts/sender';
+import { SqliteAlertStore } from '../src/alerts/sqlite-store';
+import type { EvaluatedAlert } from '../src/alerts/types';
+import { createSilentLogger } from '../src/logging/logger';
+import type { AlertIdentity, Severity } from '../src/rules/types';
+import { alertIdentity, initialState } from '../src/rules/types';
 
 const ALERTS = 1000;
 const CYCLES = 50;
