@@ -143,6 +143,12 @@ export class OutboxSender {
     return delivered;
   }
 
+  /**
+   * Known cost: about 2.4 ms of CPU per Slack message on the benchmark machine (target 1.6 ms).
+   * Half of it is the Web API client's own fetch and response handling, most of the rest the
+   * fsync of each durable step (attempt recorded, message ref, delivered). Batching the last
+   * two into one commit, or a leaner HTTP client, would be the next steps; neither is done.
+   */
   private async deliverOne(delivery: PendingDelivery): Promise<boolean> {
     const startedAt = this.options.clock();
     const result = await this.attempt(delivery.episode, startedAt);
