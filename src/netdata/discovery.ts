@@ -7,6 +7,18 @@ function isGlob(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?');
 }
 
+/** Compiled globs: a cycle matches the same few patterns against every node. */
+const compiledGlobs = new Map<string, RegExp>();
+
+function compiledGlob(pattern: string): RegExp {
+  let regExp = compiledGlobs.get(pattern);
+  if (regExp === undefined) {
+    regExp = globToRegExp(pattern);
+    compiledGlobs.set(pattern, regExp);
+  }
+  return regExp;
+}
+
 /** `*` is any run of characters (dots included), `?` one character; the rest is literal. */
 function globToRegExp(pattern: string): RegExp {
   const source = pattern
@@ -27,15 +39,14 @@ function globToRegExp(pattern: string): RegExp {
  * The result keeps the order of the patterns, then of `available`, without duplicates.
  */
 export function matchCharts(patterns: string[], available: string[]): string[] {
-  const present = new Set(available);
   const selected = new Set<string>();
   let plainChosen = false;
 
   for (const pattern of patterns) {
     if (isGlob(pattern)) {
-      const regExp = globToRegExp(pattern);
+      const regExp = compiledGlob(pattern);
       available.filter((id) => regExp.test(id)).forEach((id) => selected.add(id));
-    } else if (!plainChosen && present.has(pattern)) {
+    } else if (!plainChosen && available.includes(pattern)) {
       selected.add(pattern);
       plainChosen = true;
     }
@@ -56,6 +67,8 @@ export interface ChartCatalogOptions {
 
 interface Entry {
   charts: ChartSummary[] | undefined;
+  /** The ids of `charts`, built once per fetched list so callers can cache by the array. */
+  ids: string[] | undefined;
   fetchedAt: number;
   failedAt: number | undefined;
   pending: Promise<void> | undefined;
@@ -89,9 +102,13 @@ export class ChartCatalog {
     return entry.charts;
   }
 
-  /** The node's chart ids, ready for `matchCharts`; undefined while never discovered. */
+  /**
+   * The node's chart ids, ready for `matchCharts`; undefined while never discovered. The same
+   * array comes back until the list is fetched again, so callers may cache by it.
+   */
   async chartIds(node: NodeTarget, now?: number): Promise<string[] | undefined> {
-    return (await this.charts(node, now))?.map((chart) => chart.id);
+    await this.charts(node, now);
+    return this.entries.get(node.name)?.ids;
   }
 
   /** Forces the next call for this node to fetch, e.g. after a chart answered 404. */
@@ -103,7 +120,13 @@ export class ChartCatalog {
   private entryFor(nodeName: string): Entry {
     let entry = this.entries.get(nodeName);
     if (!entry) {
-      entry = { charts: undefined, fetchedAt: 0, failedAt: undefined, pending: undefined };
+      entry = {
+        charts: undefined,
+        ids: undefined,
+        fetchedAt: 0,
+        failedAt: undefined,
+        pending: undefined,
+      };
       this.entries.set(nodeName, entry);
     }
     return entry;
@@ -120,6 +143,7 @@ export class ChartCatalog {
 
     try {
       entry.charts = await client.listCharts(node);
+      entry.ids = entry.charts.map((chart) => chart.id);
       entry.fetchedAt = now;
       if (entry.failedAt !== undefined) {
         logger.info('chart list fetched again', {

@@ -34,6 +34,28 @@ export interface CyclePlan {
 }
 
 /**
+ * Chart matches per chart list: the catalog hands out the same list object until it refreshes
+ * it, so a parent with many nodes matches each rule against each list once, not every cycle.
+ */
+const matchesByList = new WeakMap<string[], Map<string, string[]>>();
+
+function cachedMatches(patterns: string[], available: string[]): string[] {
+  let byPatterns = matchesByList.get(available);
+  if (byPatterns === undefined) {
+    byPatterns = new Map();
+    matchesByList.set(available, byPatterns);
+  }
+
+  const key = patterns.join('\u0000');
+  let matches = byPatterns.get(key);
+  if (matches === undefined) {
+    matches = matchCharts(patterns, available);
+    byPatterns.set(key, matches);
+  }
+  return matches;
+}
+
+/**
  * Works out the requests of one cycle. `chartsByNode` holds each node's chart ids as last
  * discovered; a node whose list is unknown gets the first plain name of each rule, so that a
  * restart while the agent is down still notices when it answers again.
@@ -53,7 +75,9 @@ export function planCycle(
         continue;
       }
 
-      const charts = available ? matchCharts(rule.charts, available) : firstPlainName(rule.charts);
+      const charts = available
+        ? cachedMatches(rule.charts, available)
+        : firstPlainName(rule.charts);
       if (charts.length === 0) {
         unmatched.push({ node: node.name, rule: rule.id, charts: rule.charts });
         continue;

@@ -94,6 +94,25 @@ describe('ChartCatalog', () => {
     expect(client.calls).toHaveLength(2);
   });
 
+  it('hands out the same id list until it fetches a new one, so callers can cache by it', async () => {
+    const client = scriptedClient([[chart('net.eth0')], [chart('net.eth0')]]);
+    const catalog = new ChartCatalog({
+      client,
+      maxAgeMs: 5 * MINUTE,
+      clock,
+      logger: capturingLogger().logger,
+    });
+
+    const first = await catalog.chartIds(NODE);
+    const cached = await catalog.chartIds(NODE);
+    now += 5 * MINUTE;
+    const refreshed = await catalog.chartIds(NODE);
+
+    expect(cached).toBe(first);
+    expect(refreshed).not.toBe(first);
+    expect(refreshed).toEqual(first);
+  });
+
   it('uses the time passed in rather than its clock when given one', async () => {
     const client = scriptedClient([[chart('a')], [chart('b')]]);
     const catalog = new ChartCatalog({
