@@ -6,6 +6,7 @@ import type { NodeTarget } from '../src/netdata/types';
 import { evaluateCycle, type FetchOutcome } from '../src/poller/evaluate-cycle';
 import { planCycle } from '../src/poller/plan';
 import type { Rule } from '../src/rules/types';
+import { DEFAULT_CPU_RULE } from '../test/support/rules';
 
 const FIXTURES = findFixtures(__dirname);
 
@@ -23,30 +24,24 @@ function findFixtures(from: string): string {
   throw new Error(`test/fixtures/netdata-v1.37.1 not found above ${from}`);
 }
 
-const base: Omit<Rule, 'id' | 'charts' | 'dimensions'> = {
-  title: 'bench',
-  percentOf: undefined,
-  windowSeconds: 60,
-  absolute: false,
-  units: '%',
-  warning: { direction: 'high', trigger: 80, clear: 75 },
-  critical: { direction: 'high', trigger: 90, clear: 85 },
-  forSeconds: 30,
-  clearForSeconds: 30,
-  enabled: true,
-};
-
 /** The four rules of the benchmark, on the charts the recorded answers cover. */
 const RULES: Rule[] = [
+  DEFAULT_CPU_RULE,
+  { ...DEFAULT_CPU_RULE, id: 'ram', charts: ['system.ram'], dimensions: ['used'] },
   {
-    ...base,
-    id: 'cpu',
-    charts: ['system.cpu'],
-    dimensions: ['user', 'system', 'softirq', 'irq', 'guest'],
+    ...DEFAULT_CPU_RULE,
+    id: 'bandwidth_in',
+    charts: ['net.*'],
+    dimensions: ['received'],
+    absolute: true,
   },
-  { ...base, id: 'ram', charts: ['system.ram'], dimensions: ['used'] },
-  { ...base, id: 'bandwidth_in', charts: ['net.*'], dimensions: ['received'], absolute: true },
-  { ...base, id: 'bandwidth_out', charts: ['net.*'], dimensions: ['sent'], absolute: true },
+  {
+    ...DEFAULT_CPU_RULE,
+    id: 'bandwidth_out',
+    charts: ['net.*'],
+    dimensions: ['sent'],
+    absolute: true,
+  },
 ];
 
 /**
