@@ -4,7 +4,7 @@ import type { AlertStore } from '../alerts/types';
 import type { BridgeConfig } from '../config/types';
 import type { HttpRoutes } from '../http/types';
 import type { Logger } from '../logging/logger';
-import { SlackSetupError } from './errors';
+import { classifySlackError, SlackSetupError } from './errors';
 import { registerAlertActions, type SenderKick } from './interactions';
 import { createPermissions, type ListGroupMembers } from './permissions';
 import { SlackHttpReceiver } from './receiver';
@@ -27,7 +27,15 @@ export interface SlackAppOptions {
 export interface SlackApp {
   readonly app: App;
   readonly mode: 'socket' | 'http';
+  /** Resolves once interactions are received; rejects with a `SlackSetupError` naming the setting. */
   start(): Promise<void>;
+  /**
+   * Starts receiving without waiting for it: in Socket Mode, the socket connects once Slack
+   * answers. `onReceiving` is called then (after `slack.receiving`); a failure for good, such as
+   * a refused app token, is logged as `slack.receive_failed`. Stopping first ends the attempt.
+   */
+  startInBackground(onReceiving: () => void): void;
+  /** Safe while still connecting: resolves without waiting for Slack. */
   stop(): Promise<void>;
 }
 
@@ -70,7 +78,21 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   registerAlertActions(app, { ...options, permissions });
 
-  return { app, mode, start: () => start(app, mode, logger), stop: () => stop(app, logger) };
+  let stopping = false;
+  return {
+    app,
+    mode,
+    start: () => start(app, mode, logger),
+    startInBackground: (onReceiving) => {
+      start(app, mode, logger).then(onReceiving, (error: unknown) => {
+        if (!stopping) reportStartFailure(error, mode, logger);
+      });
+    },
+    stop: () => {
+      stopping = true;
+      return stop(app, logger);
+    },
+  };
 }
 
 function checkSetup(config: BridgeConfig['slack']): void {
@@ -123,6 +145,20 @@ async function start(app: App, mode: 'socket' | 'http', logger: Logger): Promise
   }
 
   logger.info('receiving Slack interactions', { event: 'slack.receiving', mode });
+}
+
+/**
+ * A background start that failed for good. Known shortcoming: nothing tries again, because what
+ * ends the retries (a refused app token) needs the operator; the daemon keeps posting alerts.
+ */
+function reportStartFailure(error: unknown, mode: 'socket' | 'http', logger: Logger): void {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  logger.error(`${message}; alerts are still posted, but clicks are not received until restarted`, {
+    event: 'slack.receive_failed',
+    mode,
+    error: cause === undefined ? 'closed before connecting' : classifySlackError(cause).error,
+  });
 }
 
 async function stop(app: App, logger: Logger): Promise<void> {

@@ -38,8 +38,9 @@ function slackConfig(apiUrl: string, appToken: string): BridgeConfig['slack'] {
   };
 }
 
+/** Waits up to 10 s: a retry of apps.connections.open comes 1 s after a failed one. */
 async function eventually(check: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  for (let attempt = 0; attempt < 1_000; attempt += 1) {
     if (check()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -125,5 +126,46 @@ describe('Slack interactions over Socket Mode', () => {
 
     await expect(started).rejects.toThrow(SlackSetupError);
     await expect(started).rejects.toThrow(/slack\.app_token/);
+  });
+
+  it('connects in the background once Slack answers, then calls back', async () => {
+    fake.setDown(true);
+    slack = create(APP_TOKEN);
+    let receiving = 0;
+
+    slack.startInBackground(() => (receiving += 1));
+    await eventually(() => fake.calls('apps.connections.open').length >= 1);
+    expect(receiving).toBe(0);
+    fake.setDown(false);
+    await socketMode.connected();
+
+    await eventually(() => receiving === 1);
+    expect(captured).toContain('"event":"slack.receiving"');
+    expect(captured).not.toContain('"event":"slack.receive_failed"');
+  }, 20_000);
+
+  it('stops while Slack is down, ending the connection attempts without logging a failure', async () => {
+    fake.setDown(true);
+    slack = create(APP_TOKEN);
+    slack.startInBackground(() => undefined);
+    await eventually(() => fake.calls('apps.connections.open').length >= 1);
+
+    await slack.stop();
+
+    // Logged when the next attempt is refused; without the halt the attempts would go on.
+    await eventually(() => captured.includes('Socket Mode stopped while connecting'));
+    expect(captured).toContain('"event":"slack.stopped"');
+    expect(captured).not.toContain('"event":"slack.receive_failed"');
+  }, 20_000);
+
+  it('logs a refused app token as a failure to receive, naming slack.app_token', async () => {
+    slack = create('xapp-1-revoked');
+
+    slack.startInBackground(() => undefined);
+
+    await eventually(() => captured.includes('"event":"slack.receive_failed"'));
+    expect(captured).toContain('slack.app_token (SLACK_APP_TOKEN)');
+    expect(captured).toContain('invalid_auth');
+    expect(captured).not.toContain('xapp-1-revoked');
   });
 });
