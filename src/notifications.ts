@@ -41,7 +41,8 @@ export interface Notifications {
 /**
  * Starts console mode when no bot token is set; otherwise checks the token and channel with
  * Slack (a wrong setting stops the daemon here, naming it) and starts the interaction app in
- * Socket Mode or HTTP mode.
+ * Socket Mode or HTTP mode. When Slack did not answer the check, Socket Mode connects in the
+ * background and `/readyz` reports Slack not ready until Slack answers.
  */
 export async function startNotifications(options: NotificationOptions): Promise<Notifications> {
   const { config, store, logger, clock, metrics, health } = options;
@@ -106,7 +107,13 @@ export async function startNotifications(options: NotificationOptions): Promise<
     routes: options.routes,
     clock,
   });
-  await app.start();
+  if (reachedSlack || app.mode === 'http') {
+    await app.start();
+  } else {
+    // Bolt's start() resolves only once the socket is connected, which needs Slack to answer:
+    // awaiting it here would hold the first poll for as long as Slack is down.
+    app.startInBackground(() => markReached('Socket Mode connected after Slack did not answer'));
+  }
   sender.start();
 
   return {
@@ -125,10 +132,8 @@ export async function startNotifications(options: NotificationOptions): Promise<
  * id: polling starts and deliveries wait in the durable outbox, so an outage at start loses no
  * transition. Limits: a channel given by name cannot be resolved without Slack, so then the
  * daemon still stops; a wrong token or channel id then shows only when the first delivery fails
- * for good (`notification.failed`), not at start. Socket Mode still stops too: Bolt's start()
- * resolves only once the socket is connected, retrying apps.connections.open for about half an
- * hour, so carrying on would hang before the first poll; it needs the socket started in the
- * background with its failure reported, which is not built yet.
+ * for good (`notification.failed`), not at start; in Socket Mode a refused app token shows as
+ * `slack.receive_failed` once Slack answers.
  */
 async function checkSlack(client: WebClient, options: NotificationOptions): Promise<string> {
   const { config, logger, health } = options;
@@ -138,8 +143,7 @@ async function checkSlack(client: WebClient, options: NotificationOptions): Prom
     health.recordSlack({ ok: true, detail: `authenticated to ${setup.teamName}` });
     return setup.channelId;
   } catch (error) {
-    const socketMode = config.slack.appToken !== '';
-    if (!isSlackUnreachable(error) || !CHANNEL_ID.test(channel) || socketMode) throw error;
+    if (!isSlackUnreachable(error) || !CHANNEL_ID.test(channel)) throw error;
 
     const reason = classifySlackError(error.cause).error;
     logger.warn('Slack did not answer at start; polling anyway, alerts wait in the outbox', {
