@@ -73,7 +73,7 @@ export async function startNotifications(options: NotificationOptions): Promise<
     logger,
   });
   const channelId = await checkSlack(client, options);
-  let reachedSlack = health.slack()?.ok === true;
+  const readiness = watchSlackReadiness(client, health);
 
   const notifier = new SlackNotifier({
     client,
@@ -81,24 +81,9 @@ export async function startNotifications(options: NotificationOptions): Promise<
     mentionOnCritical: config.slack.mentionOnCritical,
     logger,
   });
-  const markReached = (detail: string): void => {
-    if (reachedSlack) return;
-    reachedSlack = true;
-    clearInterval(recheck);
-    health.recordSlack({ ok: true, detail });
-  };
   const sender = senderFor(notifier, () =>
-    markReached('delivered to Slack after it did not answer at start'),
+    readiness.markReached('delivered to Slack after it did not answer at start'),
   );
-  // With nothing to deliver, readiness would otherwise stay failed until the next alert.
-  const recheck = setInterval(() => {
-    client.auth.test().then(
-      () => markReached('Slack answers again after it did not answer at start'),
-      () => undefined,
-    );
-  }, SLACK_RECHECK_MS);
-  recheck.unref();
-  if (reachedSlack) clearInterval(recheck);
   const app = createSlackApp({
     config: config.slack,
     store,
@@ -107,23 +92,54 @@ export async function startNotifications(options: NotificationOptions): Promise<
     routes: options.routes,
     clock,
   });
-  if (reachedSlack || app.mode === 'http') {
+  if (readiness.reached() || app.mode === 'http') {
     await app.start();
   } else {
     // Bolt's start() resolves only once the socket is connected, which needs Slack to answer:
     // awaiting it here would hold the first poll for as long as Slack is down.
-    app.startInBackground(() => markReached('Socket Mode connected after Slack did not answer'));
+    app.startInBackground(() =>
+      readiness.markReached('Socket Mode connected after Slack did not answer'),
+    );
   }
   sender.start();
 
   return {
     sender,
     stop: async () => {
-      clearInterval(recheck);
+      readiness.stop();
       await app.stop();
       await sender.stop();
     },
   };
+}
+
+/**
+ * Keeps `/readyz`'s Slack check failing after Slack did not answer at start, until something
+ * shows it answers again: a delivery, the socket connecting, or an `auth.test` asked every
+ * 30 s (with nothing to deliver, readiness would otherwise wait for the next alert).
+ */
+function watchSlackReadiness(client: WebClient, health: DaemonHealth) {
+  let reached = health.slack()?.ok === true;
+  let recheck: NodeJS.Timeout | undefined;
+
+  const markReached = (detail: string): void => {
+    if (reached) return;
+    reached = true;
+    clearInterval(recheck);
+    health.recordSlack({ ok: true, detail });
+  };
+
+  if (!reached) {
+    recheck = setInterval(() => {
+      client.auth.test().then(
+        () => markReached('Slack answers again after it did not answer at start'),
+        () => undefined,
+      );
+    }, SLACK_RECHECK_MS);
+    recheck.unref();
+  }
+
+  return { reached: () => reached, markReached, stop: () => clearInterval(recheck) };
 }
 
 /**
