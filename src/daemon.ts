@@ -209,7 +209,7 @@ async function startParts(
         transitions: report.transitions,
       });
       health.recordCycle(report);
-      metrics.setAlertCounts(countAlerts(store.listAlerts()));
+      metrics.setAlertCounts(countAlerts(report.alerts));
       const outbox = store.outboxStats();
       const oldestAge =
         outbox.oldestAt === undefined ? undefined : (clock() - outbox.oldestAt) / 1000;

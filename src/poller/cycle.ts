@@ -1,4 +1,5 @@
 import type { AlertStore, Episode, EvaluatedAlert, StoredAlert } from '../alerts/types';
+import type { AlertIdentity, Severity } from '../rules/types';
 import type { BridgeConfig } from '../config/types';
 import type { Logger } from '../logging/logger';
 import { NetdataError, type NetdataErrorKind } from '../netdata/errors';
@@ -33,6 +34,11 @@ export interface CycleDeps {
   clock: () => number;
 }
 
+export interface AlertSeverity {
+  identity: AlertIdentity;
+  state: { severity: Severity };
+}
+
 export interface CycleReport {
   startedAt: number;
   nodes: number;
@@ -41,6 +47,8 @@ export interface CycleReport {
   failedNodes: string[];
   transitions: number;
   episodes: Episode[];
+  /** Every alert the store holds after this cycle, with its severity (for the alerts gauge). */
+  alerts: AlertSeverity[];
 }
 
 /** Requests to Netdata in flight at once; enough for a parent with many nodes, kind to the agent. */
@@ -102,6 +110,7 @@ export class PollCycle {
       failedNodes: result.failedNodes,
       transitions: result.evaluated.filter((alert) => alert.transition).length,
       episodes,
+      alerts: alertsAfter(previous, result.evaluated),
     };
   }
 
@@ -214,6 +223,18 @@ export class PollCycle {
       });
     }
   }
+}
+
+/** The stored alerts with this cycle's outcome laid over them, without reading the store again. */
+function alertsAfter(
+  previous: ReadonlyMap<string, StoredAlert>,
+  evaluated: readonly EvaluatedAlert[],
+): AlertSeverity[] {
+  const latest = new Map<string, AlertSeverity>(previous);
+  for (const alert of evaluated) {
+    latest.set(alert.identity.key, alert);
+  }
+  return [...latest.values()];
 }
 
 function toNetdataError(error: unknown, fetch: ChartFetch): NetdataError {

@@ -11,6 +11,7 @@ const report = (failedNodes: string[]): CycleReport => ({
   failedNodes,
   transitions: 0,
   episodes: [],
+  alerts: [],
 });
 
 describe('DaemonHealth', () => {
