@@ -72,10 +72,11 @@ export class PollCycle {
     const startedAt = clock();
 
     const nodes = await netdata.resolveNodes(startedAt);
-    const chartsByNode = new Map<string, string[] | undefined>();
-    for (const node of nodes) {
-      chartsByNode.set(node.name, await netdata.availableCharts(node, startedAt));
-    }
+    // Chart lists come from a cache; when they are due, a parent's nodes are asked in parallel.
+    const lists = await mapWithConcurrency(nodes, FETCH_CONCURRENCY, (node) =>
+      netdata.availableCharts(node, startedAt),
+    );
+    const chartsByNode = new Map(nodes.map((node, index) => [node.name, lists[index]]));
 
     const plan = planCycle(nodes, config.rules, chartsByNode);
     this.reportUnmatched(plan.unmatched);
